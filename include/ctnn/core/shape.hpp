@@ -1,0 +1,35 @@
+#pragma once
+// ctnn::Shape — the static per-sample extents of a tensor.
+//
+// Contract: Shape<D...> names the extents of one sample (the batch dimension is
+// never part of it and is always a run-time value). Every extent is > 0.
+// Guarantees: `size` is the product of the extents, `rank` their count, and
+// `to_string()` prints them the way Keras prints an output shape without the
+// batch axis ("256" or "28, 28").
+#include <array>
+#include <cstddef>
+#include <string>
+
+namespace ctnn {
+
+template <std::size_t... Ds>
+struct Shape {
+    static_assert(((Ds > 0) && ...), "ctnn::Shape: every extent must be greater than zero");
+    static constexpr std::size_t rank = sizeof...(Ds);
+    static constexpr std::size_t size = (std::size_t{1} * ... * Ds);
+    static constexpr std::array<std::size_t, sizeof...(Ds)> extents{Ds...};
+
+    // "(None, 28, 28)" — Keras' notation with the batch axis first.
+    static std::string to_string() {
+        std::string s = "(None";
+        ((s += ", " + std::to_string(Ds)), ...);
+        return s + ")";
+    }
+};
+
+template <class T>
+inline constexpr bool is_shape_v = false;
+template <std::size_t... Ds>
+inline constexpr bool is_shape_v<Shape<Ds...>> = true;
+
+}  // namespace ctnn
