@@ -1,0 +1,71 @@
+// Listing 1.3.2 of "Advanced Deep Learning with Keras": the MNIST MLP,
+// 784-256-256-10 with ReLU and Dropout(0.45), Adam, 20 epochs at batch 128.
+#include <chrono>
+#include <cstdio>
+#include <iostream>
+
+#include "ctnn/ctnn.hpp"
+#include "flags.hpp"
+
+// The model is a type: shapes, parameter count and the fused plan are known
+// to the compiler.
+using Mlp = ctnn::Sequential<ctnn::Input<784>,
+                             ctnn::Dense<256>, ctnn::ReLU, ctnn::Dropout,
+                             ctnn::Dense<256>, ctnn::ReLU, ctnn::Dropout,
+                             ctnn::Dense<10>, ctnn::Softmax>;
+static_assert(Mlp::param_count == 269'322);
+
+int main(int argc, char** argv) try {
+    const examples::Flags flags(argc, argv,
+                                {{"epochs", "training epochs (default 20)"},
+                                 {"batch-size", "batch size (default 128)"},
+                                 {"seed", "seed of weights, shuffling and dropout (default 0)"},
+                                 {"dropout", "dropout rate (default 0.45)"},
+                                 {"optimizer", "adam, sgd or rmsprop at Keras' defaults (default adam)"},
+                                 {"threads", "OpenMP threads (default: OMP_NUM_THREADS or all cores)"},
+                                 {"verbose", "0, 1 or 2 as Keras' fit (default 1)"},
+                                 {"data", "directory of the MNIST IDX files (default: CTNN_MNIST_DIR or data/mnist)"}});
+    if (flags.has("threads")) ctnn::set_num_threads(static_cast<int>(flags.integer("threads", 1)));
+
+    // load mnist dataset
+    auto [train, test] = flags.has("data") ? ctnn::mnist::load_data(flags.get("data", "")) : ctnn::mnist::load_data();
+
+    // convert to one-hot vectors; reshape to 784 and scale to [0, 1]
+    const auto y_train = ctnn::to_categorical<10>(train.y);
+    const auto y_test = ctnn::to_categorical<10>(test.y);
+    const auto x_train = train.x.reshape<784>().astype<float>() / 255.0f;
+    const auto x_test = test.x.reshape<784>().astype<float>() / 255.0f;
+
+    // network parameters
+    const auto batch_size = static_cast<std::size_t>(flags.integer("batch-size", 128));
+    const double dropout = flags.real("dropout", 0.45);
+
+    Mlp model;
+    model.layer<3>() = ctnn::Dropout(dropout);
+    model.layer<6>() = ctnn::Dropout(dropout);
+    model.initialize(static_cast<std::uint64_t>(flags.integer("seed", 0)));
+    model.summary();
+
+    // loss function for one-hot vectors, adam optimizer, accuracy metric
+    model.compile(ctnn::categorical_crossentropy, flags.get("optimizer", "adam"), {"accuracy"});
+
+    // train the network
+    const auto t0 = std::chrono::steady_clock::now();
+    const ctnn::History history =
+        model.fit(x_train, y_train,
+                  {.epochs = static_cast<std::size_t>(flags.integer("epochs", 20)),
+                   .batch_size = batch_size,
+                   .verbose = static_cast<int>(flags.integer("verbose", 1))});
+    const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+
+    // validate the model on the test dataset to determine generalization
+    const ctnn::Evaluation result = model.evaluate(x_test, y_test, {.batch_size = batch_size});
+    std::printf("\nTest accuracy: %.1f%%\n", 100.0 * result.accuracy);
+    std::printf("Train accuracy (last epoch, dropout on): %.2f%%\n", 100.0 * history["accuracy"].back());
+    std::printf("Training wall time: %.1f s (%.2f s/epoch, %d threads)\n", seconds,
+                seconds / double(history.epoch.size() ? history.epoch.size() : 1), ctnn::num_threads());
+    return 0;
+} catch (const std::exception& e) {
+    std::cerr << "mlp_mnist: " << e.what() << '\n';
+    return 1;
+}

@@ -1,0 +1,22 @@
+#pragma once
+// ctnn — compile-time neural networks. The umbrella header: everything a
+// Keras user of the MLP chapter reaches for.
+#include "ctnn/core/parallel.hpp"
+#include "ctnn/core/random.hpp"
+#include "ctnn/core/shape.hpp"
+#include "ctnn/core/tensor.hpp"
+#include "ctnn/data/label_counts.hpp"
+#include "ctnn/data/mnist.hpp"
+#include "ctnn/data/fashion_mnist.hpp"
+#include "ctnn/data/to_categorical.hpp"
+#include "ctnn/layers/activations.hpp"
+#include "ctnn/layers/dense.hpp"
+#include "ctnn/layers/dropout.hpp"
+#include "ctnn/layers/flatten.hpp"
+#include "ctnn/layers/input.hpp"
+#include "ctnn/layers/regularizers.hpp"
+#include "ctnn/layers/softmax.hpp"
+#include "ctnn/model/plan.hpp"
+#include "ctnn/model/sequential.hpp"
+#include "ctnn/train/losses.hpp"
+#include "ctnn/train/optimizer.hpp"

@@ -1,0 +1,753 @@
+#pragma once
+// ctnn::Sequential — a network that is a type, with Keras' calls.
+//
+// Contract: Sequential<Ls...> takes layer types in Keras' order, starting
+// with Input<...> (or a Dense stating its input_dim); nested Sequential<...>
+// stacks are spliced in. Every shape and the parameter count are compile-time
+// constants (`input_shape`, `output_shape`, `param_count`); a dimension
+// mismatch is a compile error naming the layer position and both shapes.
+// `plan` / `train_plan<Loss>` are the fused execution plans (model/plan.hpp).
+// Run time knows only the batch size, the data and the hyper-parameters that
+// are not structure (dropout rate, regularizers, optimizer, learning rate).
+// Guarantees:
+//   - weights start as Keras' (glorot_uniform kernels, zero biases), drawn
+//     from one generator seeded by `initialize(seed)` (default seed 0); the
+//     same seed and thread count give the same weights after training;
+//   - after the first batch of a given size, train_on_batch and
+//     predict_on_batch allocate nothing;
+//   - fit / evaluate / predict / summary print and return what Keras does.
+// Not thread-safe: one model, one caller at a time (inference scratch lives
+// in the model).
+#include <algorithm>
+#include <array>
+#include <chrono>
+#include <cmath>
+#include <cstddef>
+#include <cstdint>
+#include <iostream>
+#include <numeric>
+#include <ostream>
+#include <span>
+#include <stdexcept>
+#include <string>
+#include <tuple>
+#include <type_traits>
+#include <utility>
+#include <variant>
+#include <vector>
+
+#include "ctnn/core/aligned_allocator.hpp"
+#include "ctnn/core/diagnostics.hpp"
+#include "ctnn/core/random.hpp"
+#include "ctnn/core/tensor.hpp"
+#include "ctnn/kernels/gemm.hpp"
+#include "ctnn/model/plan.hpp"
+#include "ctnn/model/stack.hpp"
+#include "ctnn/model/summary.hpp"
+#include "ctnn/train/history.hpp"
+#include "ctnn/train/losses.hpp"
+#include "ctnn/train/optimizer.hpp"
+#include "ctnn/train/progbar.hpp"
+
+namespace ctnn {
+
+// A loss chosen at run time among Keras' names; each alternative selects its
+// own compile-time training plan.
+using Loss = std::variant<CategoricalCrossentropy, BinaryCrossentropy, MeanSquaredError, MeanAbsoluteError>;
+
+inline Loss loss_from_name(std::string_view name) {
+    if (name == CategoricalCrossentropy::name) return CategoricalCrossentropy{};
+    if (name == BinaryCrossentropy::name) return BinaryCrossentropy{};
+    if (name == MeanSquaredError::name || name == "mse") return MeanSquaredError{};
+    if (name == MeanAbsoluteError::name || name == "mae") return MeanAbsoluteError{};
+    throw std::invalid_argument("ctnn::compile: unknown loss '" + std::string(name) +
+                                "' (known: categorical_crossentropy, binary_crossentropy, mean_squared_error, "
+                                "mean_absolute_error)");
+}
+
+struct FitOptions {
+    std::size_t epochs = 1;
+    std::size_t batch_size = 32;
+    int verbose = 1;        // 0 silent, 1 progress bar, 2 one line per epoch
+    bool shuffle = true;
+    std::ostream* out = &std::cout;
+};
+
+struct EvaluateOptions {
+    std::size_t batch_size = 32;
+    int verbose = 1;
+    std::ostream* out = &std::cout;
+};
+
+struct Evaluation {
+    double loss = 0.0;
+    double accuracy = 0.0;
+};
+
+// Parameters of the Dense at some position: kernel K x N (Keras' layout),
+// bias N, their gradients, and W^T for the input-gradient product.
+template <std::size_t K, std::size_t N>
+struct DenseParams {
+    static constexpr std::size_t rows = K, cols = N;
+    aligned_vector<float> kernel = aligned_vector<float>(K * N);
+    aligned_vector<float> bias = aligned_vector<float>(N);
+    aligned_vector<float> kernel_grad = aligned_vector<float>(K * N);
+    aligned_vector<float> bias_grad = aligned_vector<float>(N);
+    aligned_vector<float> kernel_t = aligned_vector<float>(N * K);
+};
+struct NoParams {};
+
+namespace detail {
+template <class Shape>
+struct tensor_of;
+template <std::size_t... Ds>
+struct tensor_of<Shape<Ds...>> {
+    using type = Tensor<float, Ds...>;
+};
+
+template <class P>
+struct plan_steps;
+template <class... Steps>
+struct plan_steps<Plan<Steps...>> {
+    using tuple = std::tuple<Steps...>;
+};
+
+struct StepContext {
+    std::size_t rows = 0;
+    bool training = false;
+    std::uint64_t seed = 0;
+    std::uint64_t iteration = 0;
+};
+
+template <class T>
+inline constexpr bool is_sequential_v = false;
+template <class... Ls>
+inline constexpr bool is_sequential_v<Sequential<Ls...>> = true;
+}  // namespace detail
+
+template <class... Ls>
+class Sequential {
+    using stack = detail::Stack<Ls...>;
+
+public:
+    static constexpr std::size_t num_layers = stack::size;
+    template <std::size_t I>
+    using layer_type = typename stack::template layer<I>;
+    template <std::size_t I>
+    using layer_input_shape = typename stack::template input_shape<I>;
+    template <std::size_t I>
+    using layer_output_shape = typename stack::template output_shape<I>;
+    using input_shape = layer_input_shape<0>;
+    using output_shape = layer_output_shape<num_layers - 1>;
+    using input_tensor = typename detail::tensor_of<input_shape>::type;
+    using output_tensor = typename detail::tensor_of<output_shape>::type;
+    static constexpr std::size_t input_width = input_shape::size;
+    static constexpr std::size_t output_width = output_shape::size;
+    static constexpr std::size_t param_count = stack::param_count;
+    using plan = plan_t<stack>;
+    template <class L>
+    using train_plan = train_plan_t<stack, L>;
+
+    Sequential() { initialize(0); }
+    // Hyper-parameters by value, in layer order (no nested stacks here):
+    //   Sequential m{Input<784>{}, Dense<256>{}, ReLU{}, Dropout{0.45}, ...};
+    explicit Sequential(Ls... layers)
+        requires(!(detail::is_sequential_v<Ls> || ...))
+        : specs_(std::move(layers)...) {
+        initialize(0);
+    }
+
+    // ---- layers and weights -------------------------------------------------
+    template <std::size_t I>
+    layer_type<I>& layer() noexcept { return std::get<I>(specs_); }
+    template <std::size_t I>
+    const layer_type<I>& layer() const noexcept { return std::get<I>(specs_); }
+    template <std::size_t I>
+    auto& params() noexcept {
+        static_assert(is_dense_v<layer_type<I>>, "ctnn::Sequential::params<I>: layer I is not a Dense");
+        return std::get<I>(params_);
+    }
+    template <std::size_t I>
+    const auto& params() const noexcept {
+        static_assert(is_dense_v<layer_type<I>>, "ctnn::Sequential::params<I>: layer I is not a Dense");
+        return std::get<I>(params_);
+    }
+
+    // Re-draws every weight from `seed` (glorot_uniform kernels, zero biases)
+    // and makes `seed` the source of all later randomness (shuffling, dropout).
+    void initialize(std::uint64_t seed) {
+        seed_ = seed;
+        rng_ = Generator(seed);
+        iteration_ = 0;
+        for_each_layer([&]<std::size_t I>() {
+            if constexpr (is_dense_v<layer_type<I>>) {
+                auto& p = std::get<I>(params_);
+                using P = std::remove_cvref_t<decltype(p)>;
+                const float limit = std::sqrt(6.0f / static_cast<float>(P::rows + P::cols));
+                for (auto& w : p.kernel) w = rng_.uniform(-limit, limit);
+                std::fill(p.bias.begin(), p.bias.end(), 0.0f);
+            }
+        });
+        optimizer_.reset();
+    }
+    std::uint64_t seed() const noexcept { return seed_; }
+
+    // ---- Keras' façade --------------------------------------------------------
+    std::vector<SummaryRow> summary_rows() const {
+        std::vector<SummaryRow> rows;
+        std::vector<std::pair<std::string, int>> counters;
+        for_each_layer([&]<std::size_t I>() {
+            using T = layer_traits<layer_type<I>>;
+            if constexpr (T::role != Role::input) {
+                int n = 0;
+                for (auto& [p, c] : counters)
+                    if (p == T::prefix) n = ++c;
+                if (n == 0) counters.push_back({T::prefix, n = 1});
+                rows.push_back({std::string(T::prefix) + "_" + std::to_string(n) + " (" + T::class_name + ")",
+                                layer_output_shape<I>::to_string(),
+                                T::template params<layer_input_shape<I>>});
+            }
+        });
+        return rows;
+    }
+    std::string summary_text() const { return format_summary(summary_rows(), param_count, param_count); }
+    void summary(std::ostream& out = std::cout) const { out << summary_text(); }
+
+    // compile(loss, optimizer, metrics): loss and optimizer by value or by
+    // Keras' name; "accuracy" is the only metric (resolved as Keras does:
+    // binary for one output unit, categorical otherwise).
+    void compile(Loss loss, Optimizer optimizer = Adam{}, std::vector<std::string> metrics = {"accuracy"}) {
+        for (const auto& m : metrics)
+            if (m != "accuracy" && m != "acc")
+                throw std::invalid_argument("ctnn::compile: unknown metric '" + m + "' (known: accuracy)");
+        loss_ = loss;
+        optimizer_ = std::move(optimizer);
+        track_accuracy_ = !metrics.empty();
+        compiled_ = true;
+    }
+    void compile(std::string_view loss, Optimizer optimizer = Adam{}, std::vector<std::string> metrics = {"accuracy"}) {
+        compile(loss_from_name(loss), std::move(optimizer), std::move(metrics));
+    }
+    Optimizer& optimizer() noexcept { return optimizer_; }
+    const Loss& loss() const noexcept { return loss_; }
+
+    template <class T, std::size_t... Xs, std::size_t... Ys>
+    History fit(const Tensor<T, Xs...>& x, const Tensor<float, Ys...>& y, const FitOptions& opt = {}) {
+        static_assert(std::is_same_v<T, float>, "ctnn::fit: x must be float (x.astype<float>() / 255.0f)");
+        check_data_shapes<Shape<Xs...>, Shape<Ys...>>();
+        require_compiled("fit");
+        check_rows("fit", x.rows(), y.rows());
+        if (opt.batch_size == 0) throw std::invalid_argument("ctnn::fit: batch_size must be at least 1");
+        const std::size_t n = x.rows();
+        const std::size_t steps = (n + opt.batch_size - 1) / opt.batch_size;
+        std::vector<std::size_t> order(n);
+        std::iota(order.begin(), order.end(), std::size_t{0});
+        History history;
+        std::ostream& out = *opt.out;
+        const bool interactive = opt.out == &std::cout && Progbar::stdout_is_terminal();
+        for (std::size_t epoch = 0; epoch < opt.epochs; ++epoch) {
+            if (opt.verbose) out << "Epoch " << epoch + 1 << '/' << opt.epochs << '\n' << std::flush;
+            if (opt.shuffle)
+                for (std::size_t i = n; i > 1; --i) std::swap(order[i - 1], order[rng_.below(i)]);
+            Progbar bar(steps, opt.verbose, out, interactive);
+            double loss_sum = 0.0, correct = 0.0;
+            std::size_t seen = 0;
+            Progbar::Metrics shown;
+            for (std::size_t s = 0; s < steps; ++s) {
+                const std::size_t first = s * opt.batch_size;
+                const std::size_t rows = std::min(opt.batch_size, n - first);
+                ensure_capacity(rows);
+                for (std::size_t r = 0; r < rows; ++r) {
+                    const std::size_t src = order[first + r];
+                    std::copy_n(x.row(src), input_width, batch_x_.data() + r * input_width);
+                    std::copy_n(y.row(src), output_width, batch_y_.data() + r * output_width);
+                }
+                const Evaluation e = train_on_batch(batch_x_.data(), batch_y_.data(), rows);
+                loss_sum += e.loss * static_cast<double>(rows);
+                correct += e.accuracy * static_cast<double>(rows);
+                seen += rows;
+                if (opt.verbose) {
+                    shown = metrics_of(loss_sum / double(seen), correct / double(seen));
+                    bar.update(s + 1, shown);
+                }
+            }
+            history.epoch.push_back(epoch);
+            history.record("loss", loss_sum / double(seen ? seen : 1));
+            if (track_accuracy_) history.record("accuracy", correct / double(seen ? seen : 1));
+        }
+        return history;
+    }
+
+    template <class T, std::size_t... Xs, std::size_t... Ys>
+    Evaluation evaluate(const Tensor<T, Xs...>& x, const Tensor<float, Ys...>& y, const EvaluateOptions& opt = {}) {
+        static_assert(std::is_same_v<T, float>, "ctnn::evaluate: x must be float");
+        check_data_shapes<Shape<Xs...>, Shape<Ys...>>();
+        require_compiled("evaluate");
+        check_rows("evaluate", x.rows(), y.rows());
+        if (opt.batch_size == 0) throw std::invalid_argument("ctnn::evaluate: batch_size must be at least 1");
+        const std::size_t n = x.rows();
+        const std::size_t steps = (n + opt.batch_size - 1) / opt.batch_size;
+        const bool interactive = opt.out == &std::cout && Progbar::stdout_is_terminal();
+        Progbar bar(steps, opt.verbose, *opt.out, interactive);
+        double loss_sum = 0.0, correct = 0.0;
+        const double penalty = regularization_penalty();
+        for (std::size_t s = 0; s < steps; ++s) {
+            const std::size_t first = s * opt.batch_size;
+            const std::size_t rows = std::min(opt.batch_size, n - first);
+            const Evaluation e = std::visit(
+                [&]<class L>(const L&) { return test_batch<L>(x.row(first), y.row(first), rows); }, loss_);
+            loss_sum += e.loss * double(rows);
+            correct += e.accuracy * double(rows);
+            if (opt.verbose) bar.update(s + 1, metrics_of(loss_sum / double(first + rows) + penalty, correct / double(first + rows)));
+        }
+        return {n ? loss_sum / double(n) + penalty : 0.0, n ? correct / double(n) : 0.0};
+    }
+
+    template <class T, std::size_t... Xs>
+    output_tensor predict(const Tensor<T, Xs...>& x, std::size_t batch_size = 32) {
+        static_assert(std::is_same_v<T, float>, "ctnn::predict: x must be float");
+        check_data_shapes<Shape<Xs...>, output_shape>();
+        if (batch_size == 0) throw std::invalid_argument("ctnn::predict: batch_size must be at least 1");
+        output_tensor out(x.rows());
+        for (std::size_t first = 0; first < x.rows(); first += batch_size) {
+            const std::size_t rows = std::min(batch_size, x.rows() - first);
+            predict_on_batch(x.row(first), rows, out.row(first));
+        }
+        return out;
+    }
+
+    // ---- one batch ------------------------------------------------------------
+    // x: rows x input_width, out: rows x output_width. Dropout off.
+    void predict_on_batch(const float* x, std::size_t rows, float* out) {
+        ensure_capacity(rows);
+        const detail::StepContext ctx{rows, false, seed_, iteration_};
+        forward<false>(ctx, x);
+        const float* y = last_output();
+        std::copy_n(y, rows * output_width, out);
+    }
+
+    // One optimizer step on a batch (x: rows x input_width, y: rows x
+    // output_width); returns the batch's loss (with regularization) and
+    // accuracy as fit() accumulates them.
+    Evaluation train_on_batch(const float* x, const float* y, std::size_t rows) {
+        require_compiled("train_on_batch");
+        ensure_capacity(rows);
+        return std::visit([&]<class L>(const L&) { return train_batch<L>(x, y, rows); }, loss_);
+    }
+
+    // Sum of the kernel and bias regularization penalties (Keras' model.losses).
+    double regularization_penalty() const {
+        double s = 0.0;
+        for_each_layer([&]<std::size_t I>() {
+            if constexpr (is_dense_v<layer_type<I>>) {
+                const auto& p = std::get<I>(params_);
+                const auto& l = std::get<I>(specs_);
+                s += l.kernel_regularizer.penalty(p.kernel.data(), p.kernel.size());
+                s += l.bias_regularizer.penalty(p.bias.data(), p.bias.size());
+            }
+        });
+        return s;
+    }
+
+    std::int64_t iterations() const noexcept { return static_cast<std::int64_t>(iteration_); }
+
+private:
+    using steps_tuple = typename detail::plan_steps<plan>::tuple;
+    static constexpr std::size_t num_steps = plan::size;
+    template <std::size_t S>
+    using step = std::tuple_element_t<S, steps_tuple>;
+
+    struct StepBuffers {
+        aligned_vector<float> out, grad;
+    };
+
+    template <class F>
+    static void for_each_layer(F&& f) {
+        [&]<std::size_t... I>(std::index_sequence<I...>) { (f.template operator()<I>(), ...); }(
+            std::make_index_sequence<num_layers>{});
+    }
+
+    template <std::size_t I>
+    static auto make_params() {
+        if constexpr (is_dense_v<layer_type<I>>)
+            return DenseParams<layer_input_shape<I>::size, layer_type<I>::units>{};
+        else
+            return NoParams{};
+    }
+    using params_tuple = decltype([]<std::size_t... I>(std::index_sequence<I...>) {
+        return std::tuple<decltype(make_params<I>())...>{};
+    }(std::make_index_sequence<num_layers>{}));
+
+    template <class X, class Y>
+    static constexpr void check_data_shapes() {
+        // Flat data of the right width fits a model whose Input is shaped (e.g.
+        // Input<28, 28> + Flatten): compare sizes when ranks differ.
+        if constexpr (X::rank == input_shape::rank || X::size != input_shape::size)
+            static_assert(detail::check_shape<at_layer<0>, input_shape, X>());
+        static_assert(detail::check_shape<at_layer<num_layers - 1>, output_shape, Y>());
+    }
+    void require_compiled(const char* what) const {
+        if (!compiled_)
+            throw std::logic_error(std::string("ctnn::") + what +
+                                   ": the model must be compiled first (model.compile(loss, optimizer))");
+    }
+    static void check_rows(const char* what, std::size_t xr, std::size_t yr) {
+        if (xr != yr)
+            throw std::invalid_argument(std::string("ctnn::") + what + ": x has " + std::to_string(xr) +
+                                        " rows but y has " + std::to_string(yr));
+    }
+    Progbar::Metrics metrics_of(double loss, double acc) const {
+        Progbar::Metrics m{{"loss", loss}};
+        if (track_accuracy_) m.push_back({"accuracy", acc});
+        return m;
+    }
+
+    void ensure_capacity(std::size_t rows) {
+        if (rows <= capacity_) return;
+        capacity_ = rows;
+        batch_x_.resize(rows * input_width);
+        batch_y_.resize(rows * output_width);
+        [&]<std::size_t... S>(std::index_sequence<S...>) {
+            ((buffers_[S].out.resize(rows * step<S>::out_width), buffers_[S].grad.resize(rows * step<S>::out_width)),
+             ...);
+        }(std::make_index_sequence<num_steps>{});
+    }
+
+    const float* last_output() const { return buffers_[num_steps - 1].out.data(); }
+    template <std::size_t S>
+    const float* step_input(const float* x) const {
+        if constexpr (S == 0) return x;
+        else return buffers_[S - 1].out.data();
+    }
+
+    // ---- forward ----------------------------------------------------------------
+    template <bool LogitsOut>
+    void forward(const detail::StepContext& ctx, const float* x) {
+        [&]<std::size_t... S>(std::index_sequence<S...>) {
+            (forward_step<S, LogitsOut && S + 1 == num_steps>(ctx, step_input<S>(x), step<S>{}), ...);
+        }(std::make_index_sequence<num_steps>{});
+    }
+
+    template <std::size_t At>
+    std::uint32_t dropout_key_at(const detail::StepContext& ctx) const {
+        return dropout_key(ctx.seed, ctx.iteration, At);
+    }
+
+    template <std::size_t S, bool LogitsOut, std::size_t At, std::size_t K, std::size_t N, class Act, std::size_t ActAt,
+              std::size_t DropAt>
+    void forward_step(const detail::StepContext& ctx, const float* x, DenseStep<At, K, N, Act, ActAt, DropAt>) {
+        const auto& p = std::get<At>(params_);
+        const float* bias = p.bias.data();
+        float* y = buffers_[S].out.data();
+        const Act& act = activation_at<At, ActAt>();
+        if constexpr (std::is_same_v<Act, Softmax>) {
+            kernels::gemm<N, K>(ctx.rows, K, x, K, 1, p.kernel.data(), y, false,
+                                [bias](std::size_t, std::size_t j0, std::size_t j1, float* row) {
+#pragma omp simd
+                                    for (std::size_t j = j0; j < j1; ++j) row[j] += bias[j];
+                                });
+            if constexpr (!LogitsOut)
+                for (std::size_t i = 0; i < ctx.rows; ++i) Softmax::apply_row(y + i * N, N);
+        } else if constexpr (DropAt != no_layer) {
+            if (ctx.training) {
+                const Dropout& d = std::get<DropAt>(specs_);
+                const std::uint32_t thr = d.threshold(), key = dropout_key_at<DropAt>(ctx);
+                const float scale = d.scale();
+                kernels::gemm<N, K>(ctx.rows, K, x, K, 1, p.kernel.data(), y, false,
+                                    [=](std::size_t i, std::size_t j0, std::size_t j1, float* row) {
+                                        const std::uint32_t base = static_cast<std::uint32_t>(i * N);
+#pragma omp simd
+                                        for (std::size_t j = j0; j < j1; ++j) {
+                                            const float a = act(row[j] + bias[j]);
+                                            const bool keep = counter_bits(key, base + static_cast<std::uint32_t>(j)) >= thr;
+                                            row[j] = keep ? a * scale : 0.0f;
+                                        }
+                                    });
+                return;
+            }
+            forward_dense_plain<N, K>(ctx.rows, x, p, y, act);
+        } else {
+            forward_dense_plain<N, K>(ctx.rows, x, p, y, act);
+        }
+    }
+
+    template <std::size_t N, std::size_t K, class P, class Act>
+    static void forward_dense_plain(std::size_t rows, const float* x, const P& p, float* y, const Act& act) {
+        const float* bias = p.bias.data();
+        kernels::gemm<N, K>(rows, K, x, K, 1, p.kernel.data(), y, false,
+                            [=](std::size_t, std::size_t j0, std::size_t j1, float* row) {
+#pragma omp simd
+                                for (std::size_t j = j0; j < j1; ++j) row[j] = act(row[j] + bias[j]);
+                            });
+    }
+
+    template <std::size_t S, bool LogitsOut, std::size_t At, std::size_t W, class Act>
+    void forward_step(const detail::StepContext& ctx, const float* x, ActivationStep<At, W, Act>) {
+        float* y = buffers_[S].out.data();
+        const std::size_t n = ctx.rows * W;
+        if constexpr (std::is_same_v<Act, Softmax>) {
+            std::copy_n(x, n, y);
+            if constexpr (!LogitsOut)
+                for (std::size_t i = 0; i < ctx.rows; ++i) Softmax::apply_row(y + i * W, W);
+        } else {
+            const Act& act = std::get<At>(specs_);
+            for (std::size_t i = 0; i < n; ++i) y[i] = act(x[i]);
+        }
+    }
+
+    template <std::size_t S, bool LogitsOut, std::size_t At, std::size_t W>
+    void forward_step(const detail::StepContext& ctx, const float* x, DropoutStep<At, W>) {
+        float* y = buffers_[S].out.data();
+        const std::size_t n = ctx.rows * W;
+        if (!ctx.training) {
+            std::copy_n(x, n, y);
+            return;
+        }
+        const Dropout& d = std::get<At>(specs_);
+        const std::uint32_t thr = d.threshold(), key = dropout_key_at<At>(ctx);
+        const float scale = d.scale();
+        for (std::size_t i = 0; i < n; ++i)
+            y[i] = counter_bits(key, static_cast<std::uint32_t>(i)) >= thr ? x[i] * scale : 0.0f;
+    }
+
+    template <std::size_t At, std::size_t ActAt>
+    const auto& activation_at() const {
+        if constexpr (At == ActAt) return std::get<At>(specs_).activation;
+        else return std::get<ActAt>(specs_);
+    }
+
+    // ---- backward -----------------------------------------------------------------
+    // Every step's `grad` buffer holds dL/d(output) once written; a DenseStep
+    // with an activation or dropout converts it to dL/d(pre-activation) in
+    // `finish` — applied by the writer while the tile is hot, when the
+    // conversion is element-wise.
+    template <std::size_t S>
+    static constexpr bool tile_finish() {
+        using St = step<S>;
+        if constexpr (requires { St::has_dropout; }) return !std::is_same_v<typename St::activation, Softmax>;
+        else return true;
+    }
+
+    template <std::size_t S>
+    auto finish_epilogue(const detail::StepContext& ctx) const {
+        return finish_epilogue_impl<S>(ctx, step<S>{});
+    }
+    template <std::size_t S, class St>
+    auto finish_epilogue_impl(const detail::StepContext&, St) const {
+        return kernels::NoEpilogue{};
+    }
+    template <std::size_t S, std::size_t At, std::size_t K, std::size_t N, class Act, std::size_t ActAt, std::size_t DropAt>
+    auto finish_epilogue_impl(const detail::StepContext& ctx, DenseStep<At, K, N, Act, ActAt, DropAt>) const {
+        const float* yall = buffers_[S].out.data();
+        const Act act = [&]() -> Act {
+            if constexpr (std::is_same_v<Act, Softmax>) return Act{};
+            else return activation_at<At, ActAt>();
+        }();
+        std::uint32_t thr = 0, key = 0;
+        float scale = 1.0f;
+        const bool dropping = DropAt != no_layer && ctx.training;
+        if constexpr (DropAt != no_layer) {
+            const Dropout& d = std::get<DropAt>(specs_);
+            thr = d.threshold();
+            key = dropout_key_at<DropAt>(ctx);
+            scale = d.scale();
+        }
+        return [=](std::size_t i, std::size_t j0, std::size_t j1, float* g) {
+            if constexpr (std::is_same_v<Act, Softmax>) {
+                return;  // not tile-finishable; see finish_rows
+            } else if constexpr (std::is_same_v<Act, Linear> && DropAt == no_layer) {
+                return;
+            } else {
+                const float* y = yall + i * N;
+                if (!dropping) {
+#pragma omp simd
+                    for (std::size_t j = j0; j < j1; ++j) g[j] *= act.grad_from_output(y[j]);
+                } else if constexpr (std::is_same_v<Act, ReLU>) {
+                    // y > 0 exactly when the unit was kept and z > 0: no mask needed.
+#pragma omp simd
+                    for (std::size_t j = j0; j < j1; ++j) g[j] = y[j] > 0.0f ? g[j] * scale : 0.0f;
+                } else {
+                    const float inv = 1.0f / scale;
+                    const std::uint32_t base = static_cast<std::uint32_t>(i * N);
+#pragma omp simd
+                    for (std::size_t j = j0; j < j1; ++j) {
+                        const bool keep = counter_bits(key, base + static_cast<std::uint32_t>(j)) >= thr;
+                        g[j] = keep ? g[j] * scale * act.grad_from_output(y[j] * inv) : 0.0f;
+                    }
+                }
+            }
+        };
+    }
+
+    // Converts step S's grad buffer from dL/dy to dL/dz where that is row-wise.
+    template <std::size_t S>
+    void finish_rows(const detail::StepContext& ctx) {
+        using St = step<S>;
+        float* g = buffers_[S].grad.data();
+        if constexpr (tile_finish<S>()) {
+            const auto epi = finish_epilogue<S>(ctx);
+            for (std::size_t i = 0; i < ctx.rows; ++i) epi(i, 0, St::out_width, g + i * St::out_width);
+        } else {
+            const float* p = buffers_[S].out.data();
+            for (std::size_t i = 0; i < ctx.rows; ++i)
+                Softmax::backward_row(p + i * St::out_width, g + i * St::out_width, St::out_width);
+        }
+    }
+
+    void backward(const detail::StepContext& ctx, const float* x) {
+        [&]<std::size_t... R>(std::index_sequence<R...>) {
+            (backward_step<num_steps - 1 - R>(ctx, step_input<num_steps - 1 - R>(x), step<num_steps - 1 - R>{}), ...);
+        }(std::make_index_sequence<num_steps>{});
+    }
+
+    template <std::size_t S, std::size_t At, std::size_t K, std::size_t N, class Act, std::size_t ActAt, std::size_t DropAt>
+    void backward_step(const detail::StepContext& ctx, const float* x, DenseStep<At, K, N, Act, ActAt, DropAt>) {
+        auto& p = std::get<At>(params_);
+        const float* g = buffers_[S].grad.data();
+        // dW = x^T g: rows of dW are input features, the batch is the inner dimension.
+        kernels::gemm<N>(K, ctx.rows, x, 1, K, g, p.kernel_grad.data(), false);
+        float* db = p.bias_grad.data();
+        std::fill_n(db, N, 0.0f);
+        for (std::size_t i = 0; i < ctx.rows; ++i) {
+            const float* gi = g + i * N;
+#pragma omp simd
+            for (std::size_t j = 0; j < N; ++j) db[j] += gi[j];
+        }
+        if constexpr (S > 0) {
+            // dx = g W^T, with the previous step's finish fused into the tile.
+            float* wt = p.kernel_t.data();
+            const float* w = p.kernel.data();
+            for (std::size_t k = 0; k < K; ++k)
+                for (std::size_t j = 0; j < N; ++j) wt[j * K + k] = w[k * N + j];
+            float* dx = buffers_[S - 1].grad.data();
+            if constexpr (tile_finish<S - 1>()) {
+                kernels::gemm<K, N>(ctx.rows, N, g, N, 1, wt, dx, false, finish_epilogue<S - 1>(ctx));
+            } else {
+                kernels::gemm<K, N>(ctx.rows, N, g, N, 1, wt, dx, false);
+                finish_rows<S - 1>(ctx);
+            }
+        }
+    }
+
+    template <std::size_t S, std::size_t At, std::size_t W, class Act>
+    void backward_step(const detail::StepContext& ctx, const float*, ActivationStep<At, W, Act>) {
+        if constexpr (S > 0) {
+            const float* g = buffers_[S].grad.data();
+            const float* y = buffers_[S].out.data();
+            float* dx = buffers_[S - 1].grad.data();
+            if constexpr (std::is_same_v<Act, Softmax>) {
+                for (std::size_t i = 0; i < ctx.rows; ++i) {
+                    std::copy_n(g + i * W, W, dx + i * W);
+                    Softmax::backward_row(y + i * W, dx + i * W, W);
+                }
+            } else {
+                const Act& act = std::get<At>(specs_);
+                for (std::size_t i = 0; i < ctx.rows * W; ++i) dx[i] = g[i] * act.grad_from_output(y[i]);
+            }
+            finish_rows<S - 1>(ctx);
+        }
+    }
+
+    template <std::size_t S, std::size_t At, std::size_t W>
+    void backward_step(const detail::StepContext& ctx, const float*, DropoutStep<At, W>) {
+        if constexpr (S > 0) {
+            const float* g = buffers_[S].grad.data();
+            float* dx = buffers_[S - 1].grad.data();
+            const Dropout& d = std::get<At>(specs_);
+            const std::uint32_t thr = d.threshold(), key = dropout_key_at<At>(ctx);
+            const float scale = d.scale();
+            for (std::size_t i = 0; i < ctx.rows * W; ++i)
+                dx[i] = counter_bits(key, static_cast<std::uint32_t>(i)) >= thr ? g[i] * scale : 0.0f;
+            finish_rows<S - 1>(ctx);
+        }
+    }
+
+    // ---- loss -------------------------------------------------------------------------
+    // Forward, loss and its gradient into the last step's grad buffer; returns
+    // the mean data loss and the accuracy over the batch.
+    template <class L, bool Training>
+    Evaluation forward_loss(const detail::StepContext& ctx, const float* x, const float* t) {
+        using LossT = std::tuple_element_t<num_steps, typename detail::plan_steps<train_plan<L>>::tuple>;
+        constexpr bool fused = LossT::fused;
+        constexpr std::size_t S = num_steps - 1, N = output_width;
+        forward<fused && std::is_same_v<L, CategoricalCrossentropy>>(ctx, x);
+        float* p = buffers_[S].out.data();
+        float* g = buffers_[S].grad.data();
+        const float inv_rows = 1.0f / static_cast<float>(ctx.rows);
+        double loss = 0.0;
+        std::size_t correct = 0;
+        for (std::size_t i = 0; i < ctx.rows; ++i) {
+            float* pi = p + i * N;
+            const float* ti = t + i * N;
+            if constexpr (fused && std::is_same_v<L, CategoricalCrossentropy>) {
+                loss += softmax_crossentropy_row(pi, ti, N);
+            } else {
+                loss += L::row_loss(pi, ti, N);
+            }
+            if constexpr (Training) {
+                float* gi = g + i * N;
+                if constexpr (fused) {
+                    // Softmax+CCE: p - t; Sigmoid+BCE (mean over the row): (p - t) / N.
+                    const float s = std::is_same_v<L, BinaryCrossentropy> ? inv_rows / float(N) : inv_rows;
+                    for (std::size_t j = 0; j < N; ++j) gi[j] = (pi[j] - ti[j]) * s;
+                } else {
+                    L::row_gradient(pi, ti, gi, N, inv_rows);
+                }
+            }
+            correct += correct_prediction(pi, ti);
+        }
+        if constexpr (Training && !fused) finish_rows<S>(ctx);
+        return {loss / double(ctx.rows), double(correct) / double(ctx.rows)};
+    }
+
+    static bool correct_prediction(const float* p, const float* t) {
+        if constexpr (output_width == 1) {
+            return (p[0] > 0.5f) == (t[0] > 0.5f);
+        } else {
+            return std::max_element(p, p + output_width) - p == std::max_element(t, t + output_width) - t;
+        }
+    }
+
+    template <class L>
+    Evaluation test_batch(const float* x, const float* t, std::size_t rows) {
+        ensure_capacity(rows);
+        const detail::StepContext ctx{rows, false, seed_, iteration_};
+        return forward_loss<L, false>(ctx, x, t);
+    }
+
+    template <class L>
+    Evaluation train_batch(const float* x, const float* t, std::size_t rows) {
+        const detail::StepContext ctx{rows, true, seed_, iteration_};
+        Evaluation e = forward_loss<L, true>(ctx, x, t);
+        backward(ctx, x);
+        e.loss += regularization_penalty();
+        for_each_layer([&]<std::size_t I>() {
+            if constexpr (is_dense_v<layer_type<I>>) {
+                auto& p = std::get<I>(params_);
+                const auto& l = std::get<I>(specs_);
+                l.kernel_regularizer.add_gradient(p.kernel.data(), p.kernel_grad.data(), p.kernel.size());
+                l.bias_regularizer.add_gradient(p.bias.data(), p.bias_grad.data(), p.bias.size());
+                optimizer_.apply(2 * I, p.kernel.data(), p.kernel_grad.data(), p.kernel.size());
+                optimizer_.apply(2 * I + 1, p.bias.data(), p.bias_grad.data(), p.bias.size());
+            }
+        });
+        optimizer_.finish_step();
+        ++iteration_;
+        return e;
+    }
+
+    typename stack::tuple_type specs_{};
+    params_tuple params_{};
+    std::array<StepBuffers, num_steps> buffers_{};
+    aligned_vector<float> batch_x_, batch_y_;
+    std::size_t capacity_ = 0;
+    std::uint64_t seed_ = 0;
+    std::uint64_t iteration_ = 0;
+    Generator rng_{0};
+    Loss loss_{};
+    Optimizer optimizer_{};
+    bool compiled_ = false;
+    bool track_accuracy_ = true;
+};
+
+}  // namespace ctnn

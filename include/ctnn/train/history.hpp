@@ -1,0 +1,41 @@
+#pragma once
+// ctnn::History — what fit() returns (Keras' History.history).
+//
+// Contract: `history` maps a metric name ("loss", "accuracy", later
+// "val_loss", ...) to one value per epoch, in the order epochs ran; `epoch`
+// lists the epoch indices. Names keep the order in which they were first
+// recorded (Keras' dict order), so printing is stable.
+#include <cstddef>
+#include <map>
+#include <stdexcept>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace ctnn {
+
+struct History {
+    std::vector<std::size_t> epoch;
+    std::vector<std::pair<std::string, std::vector<double>>> history;
+
+    void record(const std::string& name, double value) {
+        for (auto& [n, v] : history)
+            if (n == name) {
+                v.push_back(value);
+                return;
+            }
+        history.push_back({name, {value}});
+    }
+    const std::vector<double>& operator[](const std::string& name) const {
+        for (const auto& [n, v] : history)
+            if (n == name) return v;
+        throw std::out_of_range("ctnn::History: no metric named '" + name + "'");
+    }
+    bool contains(const std::string& name) const noexcept {
+        for (const auto& [n, v] : history)
+            if (n == name) return true;
+        return false;
+    }
+};
+
+}  // namespace ctnn
