@@ -335,6 +335,17 @@ public:
         return std::visit([&]<class L>(const L&) { return train_batch<L>(x, y, rows); }, loss_);
     }
 
+    // The training loss of a batch (dropout on, with the mask of the current
+    // step, regularization included) and its gradient in every Dense's
+    // kernel_grad / bias_grad — what train_on_batch would apply, without
+    // applying it. Repeated calls see the same dropout mask, so finite
+    // differences of the returned loss check the gradients.
+    Evaluation compute_gradients(const float* x, const float* y, std::size_t rows) {
+        require_compiled("compute_gradients");
+        ensure_capacity(rows);
+        return std::visit([&]<class L>(const L&) { return gradient_batch<L>(x, y, rows); }, loss_);
+    }
+
     // Sum of the kernel and bias regularization penalties (Keras' model.losses).
     double regularization_penalty() const {
         double s = 0.0;
@@ -716,7 +727,7 @@ private:
     }
 
     template <class L>
-    Evaluation train_batch(const float* x, const float* t, std::size_t rows) {
+    Evaluation gradient_batch(const float* x, const float* t, std::size_t rows) {
         const detail::StepContext ctx{rows, true, seed_, iteration_};
         Evaluation e = forward_loss<L, true>(ctx, x, t);
         backward(ctx, x);
@@ -727,6 +738,17 @@ private:
                 const auto& l = std::get<I>(specs_);
                 l.kernel_regularizer.add_gradient(p.kernel.data(), p.kernel_grad.data(), p.kernel.size());
                 l.bias_regularizer.add_gradient(p.bias.data(), p.bias_grad.data(), p.bias.size());
+            }
+        });
+        return e;
+    }
+
+    template <class L>
+    Evaluation train_batch(const float* x, const float* t, std::size_t rows) {
+        const Evaluation e = gradient_batch<L>(x, t, rows);
+        for_each_layer([&]<std::size_t I>() {
+            if constexpr (is_dense_v<layer_type<I>>) {
+                auto& p = std::get<I>(params_);
                 optimizer_.apply(2 * I, p.kernel.data(), p.kernel_grad.data(), p.kernel.size());
                 optimizer_.apply(2 * I + 1, p.bias.data(), p.bias_grad.data(), p.bias.size());
             }
