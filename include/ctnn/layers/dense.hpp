@@ -7,7 +7,8 @@
 // (Keras' layout), bias Units. InputDim, when non-zero, states the expected
 // input width like Keras' `input_dim` and is checked at compile time; as the
 // first layer it also declares the model's input. Activation is an
-// element-wise activation or Softmax. Regularizers are run-time values.
+// element-wise activation or Softmax. Regularizers (kernel_regularizer,
+// bias_regularizer, activity_regularizer) are run-time values.
 // Guarantees: parameters are initialised as Keras does (glorot_uniform
 // kernel, zero bias); param_count<K> = K * Units + Units.
 #include <cstddef>
@@ -31,6 +32,9 @@ struct Dense {
     Activation activation{};
     Regularizer kernel_regularizer{};
     Regularizer bias_regularizer{};
+    // On the layer's output (after its own activation, before any Dropout),
+    // divided by the batch size as Keras 2.x does.
+    Regularizer activity_regularizer{};
 };
 
 template <class T>

@@ -370,6 +370,7 @@ private:
 
     struct StepBuffers {
         aligned_vector<float> out, grad;
+        aligned_vector<float> preact;  // z, kept only while an activity regularizer is on
     };
 
     template <class F>
@@ -451,6 +452,18 @@ private:
         const float* bias = p.bias.data();
         float* y = buffers_[S].out.data();
         const Act& act = activation_at<At, ActAt>();
+        if (std::get<At>(specs_).activity_regularizer.active()) {
+            // Rare path: keep z for the activity penalty, then finish as usual.
+            auto& z = buffers_[S].preact;
+            if (z.size() < ctx.rows * N) z.resize(capacity_ * N);
+            kernels::gemm<N, K>(ctx.rows, K, x, K, 1, p.kernel.data(), z.data(), false,
+                                [bias](std::size_t, std::size_t j0, std::size_t j1, float* row) {
+                                    for (std::size_t j = j0; j < j1; ++j) row[j] += bias[j];
+                                });
+            std::copy_n(z.data(), ctx.rows * N, y);
+            finish_forward<S, LogitsOut, At, N, Act, DropAt>(ctx, y, act);
+            return;
+        }
         if constexpr (std::is_same_v<Act, Softmax>) {
             kernels::gemm<N, K>(ctx.rows, K, x, K, 1, p.kernel.data(), y, false,
                                 [bias](std::size_t, std::size_t j0, std::size_t j1, float* row) {
@@ -479,6 +492,65 @@ private:
             forward_dense_plain<N, K>(ctx.rows, x, p, y, act);
         } else {
             forward_dense_plain<N, K>(ctx.rows, x, p, y, act);
+        }
+    }
+
+    // Activation and dropout over z already in y (the activity-regularizer path).
+    template <std::size_t S, bool LogitsOut, std::size_t At, std::size_t N, class Act, std::size_t DropAt>
+    void finish_forward(const detail::StepContext& ctx, float* y, const Act& act) {
+        if constexpr (std::is_same_v<Act, Softmax>) {
+            if constexpr (!LogitsOut)
+                for (std::size_t i = 0; i < ctx.rows; ++i) Softmax::apply_row(y + i * N, N);
+        } else {
+            for (std::size_t k = 0; k < ctx.rows * N; ++k) y[k] = act(y[k]);
+            if constexpr (DropAt != no_layer) {
+                if (ctx.training) {
+                    const Dropout& d = std::get<DropAt>(specs_);
+                    const std::uint32_t thr = d.threshold(), key = dropout_key_at<DropAt>(ctx);
+                    for (std::size_t k = 0; k < ctx.rows * N; ++k)
+                        y[k] = counter_bits(key, static_cast<std::uint32_t>(k)) >= thr ? y[k] * d.scale() : 0.0f;
+                }
+            }
+        }
+    }
+
+    // The activity penalty of the Dense at At: on its own output (act(z)) when
+    // the activation is its own, on z when the activation is a separate layer
+    // (Keras applies it to the Dense layer's output). Divided by the batch size.
+    template <std::size_t S, std::size_t At, std::size_t N, class Act, std::size_t ActAt>
+    double activity_penalty(const detail::StepContext& ctx) const {
+        const Regularizer& r = std::get<At>(specs_).activity_regularizer;
+        if (!r.active()) return 0.0;
+        const float* z = buffers_[S].preact.data();
+        double s = 0.0;
+        for (std::size_t k = 0; k < ctx.rows * N; ++k) {
+            const float o = activity_output<At, ActAt, Act>(z, k);
+            s += r.l1 * std::fabs(o) + r.l2 * double(o) * o;
+        }
+        return s / double(ctx.rows);
+    }
+    template <std::size_t At, std::size_t ActAt, class Act>
+    float activity_output(const float* z, std::size_t k) const {
+        // (A Dense's own Softmax is penalised on its logits: a row-wise
+        // penalty gradient is not worth a special path.)
+        if constexpr (At == ActAt && !std::is_same_v<Act, Softmax>) return activation_at<At, ActAt>()(z[k]);
+        else return z[k];
+    }
+    // Adds d(activity penalty)/dz to the step's dL/dz.
+    template <std::size_t S, std::size_t At, std::size_t N, class Act, std::size_t ActAt>
+    void add_activity_gradient(const detail::StepContext& ctx, float* g) const {
+        const Regularizer& r = std::get<At>(specs_).activity_regularizer;
+        if (!r.active()) return;
+        const float* z = buffers_[S].preact.data();
+        const float inv = 1.0f / static_cast<float>(ctx.rows);
+        for (std::size_t k = 0; k < ctx.rows * N; ++k) {
+            if constexpr (At == ActAt && !std::is_same_v<Act, Softmax>) {
+                const Act& act = activation_at<At, ActAt>();
+                const float o = act(z[k]);
+                g[k] += r.gradient(o, inv) * act.grad_from_output(o);
+            } else {
+                g[k] += r.gradient(z[k], inv);
+            }
         }
     }
 
@@ -614,6 +686,7 @@ private:
     template <std::size_t S, std::size_t At, std::size_t K, std::size_t N, class Act, std::size_t ActAt, std::size_t DropAt>
     void backward_step(const detail::StepContext& ctx, const float* x, DenseStep<At, K, N, Act, ActAt, DropAt>) {
         auto& p = std::get<At>(params_);
+        add_activity_gradient<S, At, N, Act, ActAt>(ctx, buffers_[S].grad.data());
         const float* g = buffers_[S].grad.data();
         // dW = x^T g: rows of dW are input features, the batch is the inner dimension.
         kernels::gemm<N>(K, ctx.rows, x, 1, K, g, p.kernel_grad.data(), false);
@@ -708,7 +781,19 @@ private:
             correct += correct_prediction(pi, ti);
         }
         if constexpr (Training && !fused) finish_rows<S>(ctx);
-        return {loss / double(ctx.rows), double(correct) / double(ctx.rows)};
+        return {loss / double(ctx.rows) + activity_penalties(ctx), double(correct) / double(ctx.rows)};
+    }
+
+    double activity_penalties(const detail::StepContext& ctx) const {
+        return [&]<std::size_t... S>(std::index_sequence<S...>) {
+            return (0.0 + ... + activity_penalty_of<S>(ctx, step<S>{}));
+        }(std::make_index_sequence<num_steps>{});
+    }
+    template <std::size_t S, class St>
+    double activity_penalty_of(const detail::StepContext&, St) const { return 0.0; }
+    template <std::size_t S, std::size_t At, std::size_t K, std::size_t N, class Act, std::size_t ActAt, std::size_t DropAt>
+    double activity_penalty_of(const detail::StepContext& ctx, DenseStep<At, K, N, Act, ActAt, DropAt>) const {
+        return activity_penalty<S, At, N, Act, ActAt>(ctx);
     }
 
     static bool correct_prediction(const float* p, const float* t) {
