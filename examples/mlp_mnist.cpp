@@ -24,11 +24,18 @@ int main(int argc, char** argv) try {
                                  {"optimizer", "adam, sgd or rmsprop at Keras' defaults (default adam)"},
                                  {"threads", "OpenMP threads (default: OMP_NUM_THREADS or all cores)"},
                                  {"verbose", "0, 1 or 2 as Keras' fit (default 1)"},
-                                 {"data", "directory of the MNIST IDX files (default: CTNN_MNIST_DIR or data/mnist)"}});
+                                 {"dataset", "mnist or fashion (Fashion-MNIST, same shapes; default mnist)"},
+                                 {"data", "directory of the IDX files (default: CTNN_MNIST_DIR or data/mnist; "
+                                          "for fashion CTNN_FASHION_MNIST_DIR or Debian's dataset-fashion-mnist)"}});
     if (flags.has("threads")) ctnn::set_num_threads(static_cast<int>(flags.integer("threads", 1)));
 
     // load mnist dataset
-    auto [train, test] = flags.has("data") ? ctnn::mnist::load_data(flags.get("data", "")) : ctnn::mnist::load_data();
+    const std::string dataset = flags.get("dataset", "mnist");
+    if (dataset != "mnist" && dataset != "fashion")
+        throw std::invalid_argument("--dataset must be mnist or fashion, got '" + dataset + "'");
+    std::optional<std::filesystem::path> dir;
+    if (flags.has("data")) dir = flags.get("data", "");
+    auto [train, test] = dataset == "fashion" ? ctnn::fashion_mnist::load_data(dir) : ctnn::mnist::load_data(dir);
 
     // convert to one-hot vectors; reshape to 784 and scale to [0, 1]
     const auto y_train = ctnn::to_categorical<10>(train.y);
@@ -45,6 +52,8 @@ int main(int argc, char** argv) try {
     model.layer<6>() = ctnn::Dropout(dropout);
     model.initialize(static_cast<std::uint64_t>(flags.integer("seed", 0)));
     model.summary();
+    const ctnn::PlotResult plot = ctnn::plot_model(model, "mlp-mnist.png", {.show_shapes = true});
+    if (!plot.rendered) std::cerr << "mlp_mnist: " << plot.message << '\n';
 
     // loss function for one-hot vectors, adam optimizer, accuracy metric
     model.compile(ctnn::categorical_crossentropy, flags.get("optimizer", "adam"), {"accuracy"});

@@ -17,6 +17,7 @@
 #include "ctnn/layers/regularizers.hpp"
 #include "ctnn/layers/softmax.hpp"
 #include "ctnn/model/plan.hpp"
+#include "ctnn/model/plot_model.hpp"
 #include "ctnn/model/sequential.hpp"
 #include "ctnn/train/losses.hpp"
 #include "ctnn/train/optimizer.hpp"

@@ -41,6 +41,7 @@
 #include "ctnn/core/random.hpp"
 #include "ctnn/core/tensor.hpp"
 #include "ctnn/kernels/gemm.hpp"
+#include "ctnn/model/layer_info.hpp"
 #include "ctnn/model/plan.hpp"
 #include "ctnn/model/stack.hpp"
 #include "ctnn/model/summary.hpp"
@@ -193,21 +194,34 @@ public:
     std::uint64_t seed() const noexcept { return seed_; }
 
     // ---- Keras' façade --------------------------------------------------------
-    std::vector<SummaryRow> summary_rows() const {
-        std::vector<SummaryRow> rows;
+    // Every layer as Keras names and shapes it, the InputLayer first.
+    std::vector<LayerInfo> layer_info() const {
+        std::vector<LayerInfo> rows;
         std::vector<std::pair<std::string, int>> counters;
+        const auto next_name = [&](const char* prefix) {
+            int n = 0;
+            for (auto& [p, c] : counters)
+                if (p == prefix) n = ++c;
+            if (n == 0) counters.push_back({prefix, n = 1});
+            return std::string(prefix) + "_" + std::to_string(n);
+        };
+        // Keras' Sequential names its implicit input after the first layer: "dense_1_input".
+        rows.push_back({"", "InputLayer", input_shape::to_string(), input_shape::to_string(), 0, {}});
         for_each_layer([&]<std::size_t I>() {
             using T = layer_traits<layer_type<I>>;
-            if constexpr (T::role != Role::input) {
-                int n = 0;
-                for (auto& [p, c] : counters)
-                    if (p == T::prefix) n = ++c;
-                if (n == 0) counters.push_back({T::prefix, n = 1});
-                rows.push_back({std::string(T::prefix) + "_" + std::to_string(n) + " (" + T::class_name + ")",
-                                layer_output_shape<I>::to_string(),
-                                T::template params<layer_input_shape<I>>});
-            }
+            if constexpr (T::role == Role::input) return;  // the model's Input, or a check where stacks join
+            std::string activation;
+            if constexpr (is_dense_v<layer_type<I>>) activation = layer_type<I>::activation_type::keras_name;
+            rows.push_back({next_name(T::prefix), T::class_name, layer_input_shape<I>::to_string(),
+                            layer_output_shape<I>::to_string(), T::template params<layer_input_shape<I>>, activation});
         });
+        rows[0].name = rows.size() > 1 ? rows[1].name + "_input" : "input_1";
+        return rows;
+    }
+    std::vector<SummaryRow> summary_rows() const {
+        std::vector<SummaryRow> rows;
+        for (const LayerInfo& l : layer_info())
+            if (l.class_name != "InputLayer") rows.push_back({l.name + " (" + l.class_name + ")", l.output_shape, l.params});
         return rows;
     }
     std::string summary_text() const { return format_summary(summary_rows(), param_count, param_count); }

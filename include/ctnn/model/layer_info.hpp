@@ -1,0 +1,21 @@
+#pragma once
+// ctnn::LayerInfo — one layer as summary() and plot_model() show it.
+//
+// Contract: name is Keras 2.2's ("dense_1", "activation_2", "input_1" for the
+// InputLayer), class_name Keras' class ("Dense", "Activation", "Dropout",
+// "InputLayer"), shapes in Keras' tuple notation "(None, 256)".
+#include <cstddef>
+#include <string>
+
+namespace ctnn {
+
+struct LayerInfo {
+    std::string name;
+    std::string class_name;
+    std::string input_shape;
+    std::string output_shape;
+    std::size_t params = 0;
+    std::string activation;  // the Dense's own activation ("linear" when none), else empty
+};
+
+}  // namespace ctnn

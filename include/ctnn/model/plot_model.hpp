@@ -1,0 +1,142 @@
+#pragma once
+// ctnn::plot_model — Keras' plot_model: the layer graph as a picture.
+//
+// Contract: plot_model(model, to_file, options) writes the model graph as
+// Keras 2.x does with pydot (one record box per layer: "name: Class", and
+// with show_shapes the input and output shapes), by emitting Graphviz DOT and
+// running Graphviz's `dot`. The format follows to_file's extension (.png,
+// .svg, .pdf, or .dot for the DOT text itself).
+// Guarantees: the image is rendered to a temporary name and renamed, so a
+// failed run never leaves half a file. Without a `dot` program it writes the
+// DOT text next to the requested file (to_file with ".dot"), and the result
+// says so (`rendered == false`, `message` tells how to render it);
+// it never throws for a missing Graphviz. It throws std::runtime_error, naming
+// the file, when a file cannot be written or dot fails.
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "ctnn/model/layer_info.hpp"
+
+namespace ctnn {
+
+struct PlotOptions {
+    bool show_shapes = false;
+    bool show_layer_names = true;
+    bool show_layer_activations = false;
+    std::string rankdir = "TB";
+    int dpi = 96;
+};
+
+struct PlotResult {
+    std::filesystem::path file;  // what was written: the image, or the .dot fallback
+    bool rendered = false;       // false: Graphviz's dot was not found
+    std::string message;
+};
+
+namespace detail {
+inline std::string dot_escape(const std::string& s) {
+    std::string out;
+    for (char c : s) {
+        if (c == '{' || c == '}' || c == '|' || c == '<' || c == '>' || c == '"' || c == '\\') out += '\\';
+        out += c;
+    }
+    return out;
+}
+inline bool program_on_path(const char* name) {
+    const char* path = std::getenv("PATH");
+    if (!path) return false;
+    std::string p = path;
+    std::size_t start = 0;
+    while (start <= p.size()) {
+        const std::size_t end = p.find(':', start);
+        const std::string dir = p.substr(start, end == std::string::npos ? std::string::npos : end - start);
+        std::error_code ec;
+        if (!dir.empty() && std::filesystem::exists(std::filesystem::path(dir) / name, ec)) return true;
+        if (end == std::string::npos) break;
+        start = end + 1;
+    }
+    return false;
+}
+inline std::string shell_quote(const std::string& s) {
+    std::string q = "'";
+    for (char c : s) q += c == '\'' ? std::string("'\\''") : std::string(1, c);
+    return q + "'";
+}
+inline void write_text_atomically(const std::filesystem::path& file, const std::string& text) {
+    const std::filesystem::path tmp = file.string() + ".tmp";
+    {
+        std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
+        if (!out) throw std::runtime_error("ctnn::plot_model: cannot write '" + tmp.string() + "'");
+        out << text;
+        out.flush();
+        if (!out) {
+            std::error_code ec;
+            std::filesystem::remove(tmp, ec);
+            throw std::runtime_error("ctnn::plot_model: writing '" + tmp.string() + "' failed");
+        }
+    }
+    std::filesystem::rename(tmp, file);
+}
+}  // namespace detail
+
+// The DOT text of a layer list (what pydot would hand to Graphviz).
+inline std::string model_to_dot(const std::vector<LayerInfo>& layers, const PlotOptions& opt = {}) {
+    std::string dot = "digraph G {\n";
+    dot += "\tgraph [rankdir=" + opt.rankdir + ", concentrate=true, dpi=" + std::to_string(opt.dpi) + "];\n";
+    dot += "\tnode [shape=record, fontname=\"Helvetica\"];\n";
+    for (std::size_t i = 0; i < layers.size(); ++i) {
+        const LayerInfo& l = layers[i];
+        std::string cls = l.class_name;
+        if (opt.show_layer_activations && !l.activation.empty()) cls += "|" + l.activation;
+        std::string label = opt.show_layer_names ? detail::dot_escape(l.name) + ": " + detail::dot_escape(cls)
+                                                 : detail::dot_escape(cls);
+        if (opt.show_shapes)
+            label = label + "|{input:|output:}|{{" + detail::dot_escape(l.input_shape) + "}|{" +
+                    detail::dot_escape(l.output_shape) + "}}";
+        dot += "\tlayer" + std::to_string(i) + " [label=\"" + (opt.show_shapes ? "{" + label + "}" : label) + "\"];\n";
+    }
+    for (std::size_t i = 1; i < layers.size(); ++i)
+        dot += "\tlayer" + std::to_string(i - 1) + " -> layer" + std::to_string(i) + ";\n";
+    return dot + "}\n";
+}
+
+template <class Model>
+PlotResult plot_model(const Model& model, const std::filesystem::path& to_file = "model.png", const PlotOptions& opt = {}) {
+    const std::string dot = model_to_dot(model.layer_info(), opt);
+    std::string format = to_file.extension().string();
+    if (!format.empty()) format = format.substr(1);
+    if (format == "dot" || format == "gv") {
+        detail::write_text_atomically(to_file, dot);
+        return {to_file, true, "wrote the DOT text to " + to_file.string()};
+    }
+    if (format.empty()) format = "png";
+    if (!detail::program_on_path("dot")) {
+        std::filesystem::path fallback = to_file;
+        fallback.replace_extension(".dot");
+        detail::write_text_atomically(fallback, dot);
+        return {fallback, false,
+                "Graphviz's dot was not found, so " + to_file.string() + " was not drawn; the graph is in " +
+                    fallback.string() + " (install graphviz, then: dot -T" + format + " " + fallback.string() +
+                    " -o " + to_file.string() + ")"};
+    }
+    const std::filesystem::path src = to_file.string() + ".dot.tmp", tmp = to_file.string() + ".tmp";
+    detail::write_text_atomically(src, dot);
+    const std::string cmd = "dot -T" + format + " " + detail::shell_quote(src.string()) + " -o " +
+                            detail::shell_quote(tmp.string()) + " 2>&1";
+    const int status = std::system(cmd.c_str());
+    std::error_code ec;
+    std::filesystem::remove(src, ec);
+    if (status != 0 || !std::filesystem::exists(tmp) || std::filesystem::file_size(tmp, ec) == 0) {
+        std::filesystem::remove(tmp, ec);
+        throw std::runtime_error("ctnn::plot_model: Graphviz's dot failed to draw '" + to_file.string() + "'");
+    }
+    std::filesystem::rename(tmp, to_file);
+    return {to_file, true, "wrote " + to_file.string()};
+}
+
+}  // namespace ctnn
