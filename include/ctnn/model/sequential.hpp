@@ -330,6 +330,22 @@ public:
         return out;
     }
 
+    // ---- one sample, const ---------------------------------------------------------
+    // Inference on one sample: no allocation (scratch on the stack, sized by
+    // the widest step at compile time), no shared state — safe to call from
+    // several threads at once on one trained model. Dropout off.
+    std::array<float, output_width> predict_one(std::span<const float, input_width> x) const {
+        std::array<float, max_step_width()> a{}, b{};
+        const float* in = x.data();
+        float* bufs[2] = {a.data(), b.data()};
+        [&]<std::size_t... S>(std::index_sequence<S...>) {
+            ((infer_row(in, bufs[S % 2], step<S>{}), in = bufs[S % 2]), ...);
+        }(std::make_index_sequence<num_steps>{});
+        std::array<float, output_width> out;
+        std::copy_n(in, output_width, out.begin());
+        return out;
+    }
+
     // ---- one batch ------------------------------------------------------------
     // x: rows x input_width, out: rows x output_width. Dropout off.
     void predict_on_batch(const float* x, std::size_t rows, float* out) {
@@ -566,6 +582,36 @@ private:
                 g[k] += r.gradient(z[k], inv);
             }
         }
+    }
+
+    static constexpr std::size_t max_step_width() {
+        return []<std::size_t... S>(std::index_sequence<S...>) {
+            return std::max({std::size_t{1}, step<S>::out_width...});
+        }(std::make_index_sequence<num_steps>{});
+    }
+    template <std::size_t At, std::size_t K, std::size_t N, class Act, std::size_t ActAt, std::size_t DropAt>
+    void infer_row(const float* x, float* y, DenseStep<At, K, N, Act, ActAt, DropAt>) const {
+        const auto& p = std::get<At>(params_);
+        if constexpr (std::is_same_v<Act, Softmax>) {
+            forward_dense_plain<N, K>(1, x, p, y, Linear{});
+            Softmax::apply_row(y, N);
+        } else {
+            forward_dense_plain<N, K>(1, x, p, y, activation_at<At, ActAt>());
+        }
+    }
+    template <std::size_t At, std::size_t W, class Act>
+    void infer_row(const float* x, float* y, ActivationStep<At, W, Act>) const {
+        if constexpr (std::is_same_v<Act, Softmax>) {
+            std::copy_n(x, W, y);
+            Softmax::apply_row(y, W);
+        } else {
+            const Act& act = std::get<At>(specs_);
+            for (std::size_t j = 0; j < W; ++j) y[j] = act(x[j]);
+        }
+    }
+    template <std::size_t At, std::size_t W>
+    void infer_row(const float* x, float* y, DropoutStep<At, W>) const {
+        std::copy_n(x, W, y);
     }
 
     template <std::size_t N, std::size_t K, class P, class Act>
