@@ -24,6 +24,7 @@ int main(int argc, char** argv) try {
                                  {"optimizer", "adam, sgd or rmsprop at Keras' defaults (default adam)"},
                                  {"threads", "OpenMP threads (default: OMP_NUM_THREADS or all cores)"},
                                  {"verbose", "0, 1 or 2 as Keras' fit (default 1)"},
+                                 {"validation-split", "fraction of the training rows held out, the last ones (default 0)"},
                                  {"dataset", "mnist or fashion (Fashion-MNIST, same shapes; default mnist)"},
                                  {"data", "directory of the IDX files (default: CTNN_MNIST_DIR or data/mnist; "
                                           "for fashion CTNN_FASHION_MNIST_DIR or Debian's dataset-fashion-mnist)"}});
@@ -64,7 +65,8 @@ int main(int argc, char** argv) try {
         model.fit(x_train, y_train,
                   {.epochs = static_cast<std::size_t>(flags.integer("epochs", 20)),
                    .batch_size = batch_size,
-                   .verbose = static_cast<int>(flags.integer("verbose", 1))});
+                   .verbose = static_cast<int>(flags.integer("verbose", 1)),
+                   .validation_split = flags.real("validation-split", 0.0)});
     const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
 
     // validate the model on the test dataset to determine generalization

@@ -45,6 +45,7 @@
 #include "ctnn/model/plan.hpp"
 #include "ctnn/model/stack.hpp"
 #include "ctnn/model/summary.hpp"
+#include "ctnn/train/callbacks.hpp"
 #include "ctnn/train/history.hpp"
 #include "ctnn/train/losses.hpp"
 #include "ctnn/train/optimizer.hpp"
@@ -66,13 +67,28 @@ inline Loss loss_from_name(std::string_view name) {
                                 "mean_absolute_error)");
 }
 
+// fit()'s keyword arguments, with Keras' defaults.
 struct FitOptions {
     std::size_t epochs = 1;
     std::size_t batch_size = 32;
-    int verbose = 1;        // 0 silent, 1 progress bar, 2 one line per epoch
-    bool shuffle = true;
+    int verbose = 1;                 // 0 silent, 1 progress bar, 2 one line per epoch
+    std::vector<Callback*> callbacks{};
+    double validation_split = 0.0;   // the last fraction of x / y, taken before shuffling
+    bool shuffle = true;             // per epoch, from the model's seed
+    std::size_t initial_epoch = 0;
     std::ostream* out = &std::cout;
 };
+
+// fit(x, y, options, validation_data(x_val, y_val)) — overrides validation_split.
+template <class X, class Y>
+struct ValidationData {
+    const X& x;
+    const Y& y;
+};
+template <class X, class Y>
+ValidationData<X, Y> validation_data(const X& x, const Y& y) {
+    return {x, y};
+}
 
 struct EvaluateOptions {
     std::size_t batch_size = 32;
@@ -249,72 +265,85 @@ public:
     History fit(const Tensor<T, Xs...>& x, const Tensor<float, Ys...>& y, const FitOptions& opt = {}) {
         static_assert(std::is_same_v<T, float>, "ctnn::fit: x must be float (x.astype<float>() / 255.0f)");
         check_data_shapes<Shape<Xs...>, Shape<Ys...>>();
-        require_compiled("fit");
         check_rows("fit", x.rows(), y.rows());
-        if (opt.batch_size == 0) throw std::invalid_argument("ctnn::fit: batch_size must be at least 1");
-        const std::size_t n = x.rows();
-        const std::size_t steps = (n + opt.batch_size - 1) / opt.batch_size;
-        std::vector<std::size_t> order(n);
-        std::iota(order.begin(), order.end(), std::size_t{0});
-        History history;
-        std::ostream& out = *opt.out;
-        const bool interactive = opt.out == &std::cout && Progbar::stdout_is_terminal();
-        for (std::size_t epoch = 0; epoch < opt.epochs; ++epoch) {
-            if (opt.verbose) out << "Epoch " << epoch + 1 << '/' << opt.epochs << '\n' << std::flush;
-            if (opt.shuffle)
-                for (std::size_t i = n; i > 1; --i) std::swap(order[i - 1], order[rng_.below(i)]);
-            Progbar bar(steps, opt.verbose, out, interactive);
-            double loss_sum = 0.0, correct = 0.0;
-            std::size_t seen = 0;
-            Progbar::Metrics shown;
-            for (std::size_t s = 0; s < steps; ++s) {
-                const std::size_t first = s * opt.batch_size;
-                const std::size_t rows = std::min(opt.batch_size, n - first);
-                ensure_capacity(rows);
-                for (std::size_t r = 0; r < rows; ++r) {
-                    const std::size_t src = order[first + r];
-                    std::copy_n(x.row(src), input_width, batch_x_.data() + r * input_width);
-                    std::copy_n(y.row(src), output_width, batch_y_.data() + r * output_width);
-                }
-                const Evaluation e = train_on_batch(batch_x_.data(), batch_y_.data(), rows);
-                loss_sum += e.loss * static_cast<double>(rows);
-                correct += e.accuracy * static_cast<double>(rows);
-                seen += rows;
-                if (opt.verbose) {
-                    shown = metrics_of(loss_sum / double(seen), correct / double(seen));
-                    bar.update(s + 1, shown);
-                }
-            }
-            history.epoch.push_back(epoch);
-            history.record("loss", loss_sum / double(seen ? seen : 1));
-            if (track_accuracy_) history.record("accuracy", correct / double(seen ? seen : 1));
-        }
-        return history;
+        if (!(opt.validation_split >= 0.0 && opt.validation_split < 1.0))
+            throw std::invalid_argument("ctnn::fit: validation_split must be in [0, 1), got " +
+                                        std::to_string(opt.validation_split));
+        // Keras: the validation rows are the last ones, split before any shuffling.
+        const std::size_t n_train =
+            static_cast<std::size_t>(static_cast<double>(x.rows()) * (1.0 - opt.validation_split));
+        if (opt.validation_split > 0.0 && n_train == x.rows())
+            throw std::invalid_argument("ctnn::fit: validation_split " + std::to_string(opt.validation_split) +
+                                        " leaves no validation rows out of " + std::to_string(x.rows()));
+        const Rows val = opt.validation_split > 0.0
+                             ? Rows{x.row(n_train), y.row(n_train), x.rows() - n_train}
+                             : Rows{};
+        return fit_rows({x.data(), y.data(), n_train}, val, opt);
+    }
+
+    template <class T, std::size_t... Xs, std::size_t... Ys, class VX, class VY>
+    History fit(const Tensor<T, Xs...>& x, const Tensor<float, Ys...>& y, const FitOptions& opt,
+                const ValidationData<VX, VY>& validation) {
+        static_assert(std::is_same_v<T, float>, "ctnn::fit: x must be float (x.astype<float>() / 255.0f)");
+        check_data_shapes<Shape<Xs...>, Shape<Ys...>>();
+        check_data_shapes<typename VX::shape, typename VY::shape>();
+        check_rows("fit", x.rows(), y.rows());
+        check_rows("fit (validation_data)", validation.x.rows(), validation.y.rows());
+        return fit_rows({x.data(), y.data(), x.rows()}, {validation.x.data(), validation.y.data(), validation.x.rows()},
+                        opt);
     }
 
     template <class T, std::size_t... Xs, std::size_t... Ys>
     Evaluation evaluate(const Tensor<T, Xs...>& x, const Tensor<float, Ys...>& y, const EvaluateOptions& opt = {}) {
         static_assert(std::is_same_v<T, float>, "ctnn::evaluate: x must be float");
         check_data_shapes<Shape<Xs...>, Shape<Ys...>>();
-        require_compiled("evaluate");
         check_rows("evaluate", x.rows(), y.rows());
-        if (opt.batch_size == 0) throw std::invalid_argument("ctnn::evaluate: batch_size must be at least 1");
-        const std::size_t n = x.rows();
-        const std::size_t steps = (n + opt.batch_size - 1) / opt.batch_size;
-        const bool interactive = opt.out == &std::cout && Progbar::stdout_is_terminal();
-        Progbar bar(steps, opt.verbose, *opt.out, interactive);
-        double loss_sum = 0.0, correct = 0.0;
-        const double penalty = regularization_penalty();
-        for (std::size_t s = 0; s < steps; ++s) {
-            const std::size_t first = s * opt.batch_size;
-            const std::size_t rows = std::min(opt.batch_size, n - first);
-            const Evaluation e = std::visit(
-                [&]<class L>(const L&) { return test_batch<L>(x.row(first), y.row(first), rows); }, loss_);
-            loss_sum += e.loss * double(rows);
-            correct += e.accuracy * double(rows);
-            if (opt.verbose) bar.update(s + 1, metrics_of(loss_sum / double(first + rows) + penalty, correct / double(first + rows)));
-        }
-        return {n ? loss_sum / double(n) + penalty : 0.0, n ? correct / double(n) : 0.0};
+        return evaluate_rows({x.data(), y.data(), x.rows()}, opt);
+    }
+
+    // All parameters in one vector (layer order, kernel then bias), like
+    // Keras' get_weights() flattened; set_weights takes the same layout.
+    std::vector<float> get_weights() const {
+        std::vector<float> w;
+        w.reserve(param_count);
+        for_each_layer([&]<std::size_t I>() {
+            if constexpr (is_dense_v<layer_type<I>>) {
+                const auto& p = std::get<I>(params_);
+                w.insert(w.end(), p.kernel.begin(), p.kernel.end());
+                w.insert(w.end(), p.bias.begin(), p.bias.end());
+            }
+        });
+        return w;
+    }
+    void set_weights(std::span<const float> w) {
+        if (w.size() != param_count)
+            throw std::invalid_argument("ctnn::set_weights: " + std::to_string(w.size()) + " values given, the model has " +
+                                        std::to_string(param_count) + " parameters");
+        std::size_t at = 0;
+        for_each_layer([&]<std::size_t I>() {
+            if constexpr (is_dense_v<layer_type<I>>) {
+                auto& p = std::get<I>(params_);
+                std::copy_n(w.data() + at, p.kernel.size(), p.kernel.begin());
+                at += p.kernel.size();
+                std::copy_n(w.data() + at, p.bias.size(), p.bias.begin());
+                at += p.bias.size();
+            }
+        });
+    }
+
+    // Everything besides weights and optimizer moments that decides what the
+    // next step does: the seed (dropout keys), the step count and the
+    // shuffling generator. Saving and restoring it resumes training exactly.
+    struct TrainingState {
+        std::uint64_t seed = 0;
+        std::uint64_t iteration = 0;
+        std::uint64_t generator = 0;
+    };
+    TrainingState training_state() const noexcept { return {seed_, iteration_, rng_.state()}; }
+    void set_training_state(const TrainingState& s) noexcept {
+        seed_ = s.seed;
+        iteration_ = s.iteration;
+        rng_ = Generator(s.generator);
     }
 
     template <class T, std::size_t... Xs>
@@ -393,6 +422,130 @@ public:
     std::int64_t iterations() const noexcept { return static_cast<std::int64_t>(iteration_); }
 
 private:
+    // A run of rows of data: x rows x input_width floats, y rows x output_width.
+    struct Rows {
+        const float* x = nullptr;
+        const float* y = nullptr;
+        std::size_t count = 0;
+    };
+
+    // The callbacks' view of this model during fit.
+    struct Access final : ModelAccess {
+        Sequential& model;
+        std::ostream& stream;
+        bool stop = false;
+        Access(Sequential& m, std::ostream& o) : model(m), stream(o) {}
+        void stop_training() override { stop = true; }
+        float learning_rate() const override { return model.optimizer_.learning_rate(); }
+        void set_learning_rate(float lr) override { model.optimizer_.set_learning_rate(lr); }
+        std::vector<float> get_weights() const override { return model.get_weights(); }
+        void set_weights(const std::vector<float>& w) override { model.set_weights(w); }
+        void save(const std::filesystem::path& file, bool weights_only) override {
+            // Found by ADL in ctnn/io/weights.hpp (included by ctnn.hpp); the
+            // model does not depend on the file format otherwise.
+            if constexpr (requires(Sequential& m) { save_weights(m, file, true); })
+                save_weights(model, file, !weights_only);
+            else
+                throw std::logic_error("ctnn::ModelCheckpoint: include ctnn/io/weights.hpp to save weights");
+        }
+        std::ostream& out() override { return stream; }
+    };
+
+    History fit_rows(const Rows& train, const Rows& val, const FitOptions& opt) {
+        require_compiled("fit");
+        if (opt.batch_size == 0) throw std::invalid_argument("ctnn::fit: batch_size must be at least 1");
+        if (train.count == 0) throw std::invalid_argument("ctnn::fit: no training rows");
+        const std::size_t n = train.count;
+        const std::size_t steps = (n + opt.batch_size - 1) / opt.batch_size;
+        std::vector<std::size_t> order(n);
+        std::iota(order.begin(), order.end(), std::size_t{0});
+        History history;
+        std::ostream& out = *opt.out;
+        const bool interactive = opt.out == &std::cout && Progbar::stdout_is_terminal();
+        Access access(*this, out);
+        for (Callback* cb : opt.callbacks) cb->on_train_begin(access);
+        for (std::size_t epoch = opt.initial_epoch; epoch < opt.epochs && !access.stop; ++epoch) {
+            for (Callback* cb : opt.callbacks) cb->on_epoch_begin(epoch, access);
+            if (opt.verbose) out << "Epoch " << epoch + 1 << '/' << opt.epochs << '\n' << std::flush;
+            if (opt.shuffle)
+                for (std::size_t i = n; i > 1; --i) std::swap(order[i - 1], order[rng_.below(i)]);
+            Progbar bar(steps, opt.verbose, out, interactive);
+            double loss_sum = 0.0, correct = 0.0;
+            std::size_t seen = 0;
+            bool warned = false;
+            Logs logs;
+            for (std::size_t s = 0; s < steps && !access.stop; ++s) {
+                const std::size_t first = s * opt.batch_size;
+                const std::size_t rows = std::min(opt.batch_size, n - first);
+                ensure_capacity(rows);
+                for (std::size_t r = 0; r < rows; ++r) {
+                    const std::size_t src = order[first + r];
+                    std::copy_n(train.x + src * input_width, input_width, batch_x_.data() + r * input_width);
+                    std::copy_n(train.y + src * output_width, output_width, batch_y_.data() + r * output_width);
+                }
+                const Evaluation e = train_on_batch(batch_x_.data(), batch_y_.data(), rows);
+                if (!std::isfinite(e.loss) && !warned) {
+                    // Never silent: TerminateOnNaN stops here; without it, say where it began.
+                    out << "\nWARNING: loss is " << e.loss << " at epoch " << epoch + 1 << ", batch " << s
+                        << " (add ctnn::TerminateOnNaN to stop training there)\n";
+                    warned = true;
+                }
+                loss_sum += e.loss * static_cast<double>(rows);
+                correct += e.accuracy * static_cast<double>(rows);
+                seen += rows;
+                logs = epoch_logs(loss_sum / double(seen), correct / double(seen));
+                if (!opt.callbacks.empty()) {
+                    Logs batch_logs = epoch_logs(e.loss, e.accuracy);
+                    for (Callback* cb : opt.callbacks) cb->on_batch_end(s, batch_logs, access);
+                }
+                if (opt.verbose && s + 1 < steps) bar.update(s + 1, logs.values);
+            }
+            if (val.count > 0) {
+                const Evaluation v = evaluate_rows(val, {.batch_size = opt.batch_size, .verbose = 0, .out = opt.out});
+                logs.set("val_loss", v.loss);
+                if (track_accuracy_) logs.set("val_accuracy", v.accuracy);
+            }
+            if (opt.verbose) bar.update(steps, logs.values);
+            history.epoch.push_back(epoch);
+            for (const auto& [name, value] : logs.values) history.record(name, value);
+            for (Callback* cb : opt.callbacks) cb->on_epoch_end(epoch, logs, access);
+        }
+        for (Callback* cb : opt.callbacks) cb->on_train_end(access);
+        return history;
+    }
+
+    Evaluation evaluate_rows(const Rows& data, const EvaluateOptions& opt) {
+        require_compiled("evaluate");
+        if (opt.batch_size == 0) throw std::invalid_argument("ctnn::evaluate: batch_size must be at least 1");
+        const std::size_t n = data.count;
+        const std::size_t steps = (n + opt.batch_size - 1) / opt.batch_size;
+        const bool interactive = opt.out == &std::cout && Progbar::stdout_is_terminal();
+        Progbar bar(steps, opt.verbose, *opt.out, interactive);
+        double loss_sum = 0.0, correct = 0.0;
+        const double penalty = regularization_penalty();
+        for (std::size_t s = 0; s < steps; ++s) {
+            const std::size_t first = s * opt.batch_size;
+            const std::size_t rows = std::min(opt.batch_size, n - first);
+            const Evaluation e = std::visit(
+                [&]<class L>(const L&) {
+                    return test_batch<L>(data.x + first * input_width, data.y + first * output_width, rows);
+                },
+                loss_);
+            loss_sum += e.loss * double(rows);
+            correct += e.accuracy * double(rows);
+            if (opt.verbose)
+                bar.update(s + 1, epoch_logs(loss_sum / double(first + rows) + penalty, correct / double(first + rows)).values);
+        }
+        return {n ? loss_sum / double(n) + penalty : 0.0, n ? correct / double(n) : 0.0};
+    }
+
+    Logs epoch_logs(double loss, double acc) const {
+        Logs l;
+        l.values.push_back({"loss", loss});
+        if (track_accuracy_) l.values.push_back({"accuracy", acc});
+        return l;
+    }
+
     using steps_tuple = typename detail::plan_steps<plan>::tuple;
     static constexpr std::size_t num_steps = plan::size;
     template <std::size_t S>
@@ -437,11 +590,6 @@ private:
         if (xr != yr)
             throw std::invalid_argument(std::string("ctnn::") + what + ": x has " + std::to_string(xr) +
                                         " rows but y has " + std::to_string(yr));
-    }
-    Progbar::Metrics metrics_of(double loss, double acc) const {
-        Progbar::Metrics m{{"loss", loss}};
-        if (track_accuracy_) m.push_back({"accuracy", acc});
-        return m;
     }
 
     void ensure_capacity(std::size_t rows) {

@@ -1,0 +1,346 @@
+#pragma once
+// ctnn callbacks — Keras' fit() callbacks with Keras' parameters and defaults.
+//
+// Contract: a Callback receives on_train_begin / on_epoch_begin /
+// on_batch_end / on_epoch_end / on_train_end with Keras' `logs` ("loss",
+// "accuracy", "val_loss", "val_accuracy") and a ModelAccess through which it
+// may stop training, read or set the learning rate, snapshot and restore the
+// weights, or save them. Epochs are counted from 0 as in Keras (messages
+// print epoch + 1). Provided:
+//   EarlyStopping(monitor "val_loss", min_delta 0, patience 0, verbose 0,
+//                 mode "auto", baseline none, restore_best_weights false)
+//   ModelCheckpoint(filepath with {epoch:02d} / {val_loss:.4f} fields,
+//                 monitor "val_loss", verbose 0, save_best_only false,
+//                 save_weights_only false, mode "auto")
+//   TerminateOnNaN()                      stop at a NaN or infinite batch loss
+//   CSVLogger(filename, separator ',', append false)
+//   LearningRateScheduler(schedule(epoch, lr) -> lr, verbose 0)
+//   LambdaCallback                        user code per event
+// Derive from Callback for your own.
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <functional>
+#include <iostream>
+#include <limits>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace ctnn {
+
+// Ordered name -> value pairs, as Keras' logs dict.
+struct Logs {
+    std::vector<std::pair<std::string, double>> values;
+    std::optional<double> get(const std::string& name) const {
+        for (const auto& [n, v] : values)
+            if (n == name) return v;
+        return std::nullopt;
+    }
+    void set(const std::string& name, double v) {
+        for (auto& [n, old] : values)
+            if (n == name) {
+                old = v;
+                return;
+            }
+        values.push_back({name, v});
+    }
+};
+
+// What a callback may do to the model being trained.
+class ModelAccess {
+public:
+    virtual ~ModelAccess() = default;
+    virtual void stop_training() = 0;
+    virtual float learning_rate() const = 0;
+    virtual void set_learning_rate(float lr) = 0;
+    virtual std::vector<float> get_weights() const = 0;
+    virtual void set_weights(const std::vector<float>& w) = 0;
+    // Writes a weight file (with the optimizer state unless weights_only).
+    virtual void save(const std::filesystem::path& file, bool weights_only) = 0;
+    virtual std::ostream& out() = 0;
+};
+
+class Callback {
+public:
+    virtual ~Callback() = default;
+    virtual void on_train_begin(ModelAccess&) {}
+    virtual void on_epoch_begin(std::size_t /*epoch*/, ModelAccess&) {}
+    virtual void on_batch_end(std::size_t /*batch*/, const Logs&, ModelAccess&) {}
+    virtual void on_epoch_end(std::size_t /*epoch*/, const Logs&, ModelAccess&) {}
+    virtual void on_train_end(ModelAccess&) {}
+};
+
+namespace detail {
+// Keras' mode "auto": maximise accuracies, minimise everything else.
+inline bool monitor_maximises(const std::string& monitor, const std::string& mode) {
+    if (mode == "max") return true;
+    if (mode == "min") return false;
+    if (mode != "auto") throw std::invalid_argument("ctnn: mode must be 'auto', 'min' or 'max', got '" + mode + "'");
+    return monitor.find("acc") != std::string::npos;
+}
+}  // namespace detail
+
+// Python-style formatting of a checkpoint path: "{epoch:02d}", "{val_loss:.4f}".
+inline std::string format_filepath(const std::string& pattern, std::size_t epoch, const Logs& logs) {
+    std::string out;
+    for (std::size_t i = 0; i < pattern.size(); ++i) {
+        if (pattern[i] != '{') {
+            out += pattern[i];
+            continue;
+        }
+        const std::size_t close = pattern.find('}', i);
+        if (close == std::string::npos) throw std::invalid_argument("ctnn::ModelCheckpoint: unclosed '{' in '" + pattern + "'");
+        const std::string field = pattern.substr(i + 1, close - i - 1);
+        const std::size_t colon = field.find(':');
+        const std::string name = field.substr(0, colon);
+        std::string spec = colon == std::string::npos ? "" : field.substr(colon + 1);
+        double value;
+        if (name == "epoch") {
+            value = static_cast<double>(epoch);
+        } else if (auto v = logs.get(name)) {
+            value = *v;
+        } else {
+            throw std::invalid_argument("ctnn::ModelCheckpoint: '" + pattern + "' names '" + name +
+                                        "', which is not in the logs");
+        }
+        char buf[128];
+        if (spec.empty()) spec = name == "epoch" ? "d" : "";
+        if (!spec.empty() && spec.back() == 'd')
+            std::snprintf(buf, sizeof buf, ("%" + spec.substr(0, spec.size() - 1) + "lld").c_str(), static_cast<long long>(value));
+        else if (!spec.empty() && (spec.back() == 'f' || spec.back() == 'e' || spec.back() == 'g'))
+            std::snprintf(buf, sizeof buf, ("%" + spec).c_str(), value);
+        else if (spec.empty())
+            std::snprintf(buf, sizeof buf, "%g", value);
+        else
+            throw std::invalid_argument("ctnn::ModelCheckpoint: unsupported format '" + spec + "' in '" + pattern + "'");
+        out += buf;
+        i = close;
+    }
+    return out;
+}
+
+struct EarlyStoppingOptions {
+    std::string monitor = "val_loss";
+    double min_delta = 0.0;
+    std::size_t patience = 0;
+    int verbose = 0;
+    std::string mode = "auto";
+    std::optional<double> baseline;
+    bool restore_best_weights = false;
+};
+
+class EarlyStopping : public Callback {
+public:
+    explicit EarlyStopping(EarlyStoppingOptions o = {}) : o_(std::move(o)) {
+        maximise_ = detail::monitor_maximises(o_.monitor, o_.mode);
+        min_delta_ = maximise_ ? std::fabs(o_.min_delta) : -std::fabs(o_.min_delta);
+    }
+    void on_train_begin(ModelAccess&) override {
+        wait_ = 0;
+        stopped_epoch_ = 0;
+        best_epoch_ = 0;
+        best_ = maximise_ ? -std::numeric_limits<double>::infinity() : std::numeric_limits<double>::infinity();
+        best_weights_.clear();
+    }
+    void on_epoch_end(std::size_t epoch, const Logs& logs, ModelAccess& m) override {
+        const auto current = logs.get(o_.monitor);
+        if (!current) {
+            m.out() << "WARNING: Early stopping conditioned on metric `" << o_.monitor
+                    << "` which is not available.\n";
+            return;
+        }
+        if (o_.restore_best_weights && best_weights_.empty()) best_weights_ = m.get_weights();
+        ++wait_;
+        if (improves(*current, best_)) {
+            best_ = *current;
+            best_epoch_ = epoch;
+            if (o_.restore_best_weights) best_weights_ = m.get_weights();
+            if (!o_.baseline || improves(*current, *o_.baseline)) wait_ = 0;
+        }
+        if (wait_ >= o_.patience && epoch > 0) {
+            stopped_epoch_ = epoch;
+            m.stop_training();
+            if (o_.restore_best_weights && !best_weights_.empty()) {
+                if (o_.verbose > 0)
+                    m.out() << "Restoring model weights from the end of the best epoch: " << best_epoch_ + 1 << ".\n";
+                m.set_weights(best_weights_);
+            }
+        }
+    }
+    void on_train_end(ModelAccess& m) override {
+        if (stopped_epoch_ > 0 && o_.verbose > 0) {
+            char buf[64];
+            std::snprintf(buf, sizeof buf, "Epoch %05zu: early stopping\n", stopped_epoch_ + 1);
+            m.out() << buf;
+        }
+    }
+    std::size_t stopped_epoch() const noexcept { return stopped_epoch_; }
+    std::size_t best_epoch() const noexcept { return best_epoch_; }
+    double best() const noexcept { return best_; }
+
+private:
+    bool improves(double value, double reference) const {
+        return maximise_ ? value - min_delta_ > reference : value - min_delta_ < reference;
+    }
+    EarlyStoppingOptions o_;
+    bool maximise_ = false;
+    double min_delta_ = 0;
+    std::size_t wait_ = 0, stopped_epoch_ = 0, best_epoch_ = 0;
+    double best_ = 0;
+    std::vector<float> best_weights_;
+};
+
+struct ModelCheckpointOptions {
+    std::string monitor = "val_loss";
+    int verbose = 0;
+    bool save_best_only = false;
+    bool save_weights_only = false;
+    std::string mode = "auto";
+};
+
+class ModelCheckpoint : public Callback {
+public:
+    explicit ModelCheckpoint(std::string filepath, ModelCheckpointOptions o = {})
+        : filepath_(std::move(filepath)), o_(std::move(o)) {
+        maximise_ = detail::monitor_maximises(o_.monitor, o_.mode);
+        best_ = maximise_ ? -std::numeric_limits<double>::infinity() : std::numeric_limits<double>::infinity();
+    }
+    void on_epoch_end(std::size_t epoch, const Logs& logs, ModelAccess& m) override {
+        const std::string file = format_filepath(filepath_, epoch + 1, logs);
+        char buf[512];
+        if (o_.save_best_only) {
+            const auto current = logs.get(o_.monitor);
+            if (!current) {
+                m.out() << "WARNING: Can save best model only with " << o_.monitor << " available, skipping.\n";
+                return;
+            }
+            if (maximise_ ? *current > best_ : *current < best_) {
+                if (o_.verbose > 0) {
+                    std::snprintf(buf, sizeof buf, "\nEpoch %05zu: %s improved from %0.5f to %0.5f, saving model to %s\n",
+                                  epoch + 1, o_.monitor.c_str(), best_, *current, file.c_str());
+                    m.out() << buf;
+                }
+                best_ = *current;
+                m.save(file, o_.save_weights_only);
+            } else if (o_.verbose > 0) {
+                std::snprintf(buf, sizeof buf, "\nEpoch %05zu: %s did not improve from %0.5f\n", epoch + 1,
+                              o_.monitor.c_str(), best_);
+                m.out() << buf;
+            }
+            return;
+        }
+        if (o_.verbose > 0) {
+            std::snprintf(buf, sizeof buf, "\nEpoch %05zu: saving model to %s\n", epoch + 1, file.c_str());
+            m.out() << buf;
+        }
+        m.save(file, o_.save_weights_only);
+    }
+
+private:
+    std::string filepath_;
+    ModelCheckpointOptions o_;
+    bool maximise_ = false;
+    double best_ = 0;
+};
+
+class TerminateOnNaN : public Callback {
+public:
+    void on_batch_end(std::size_t batch, const Logs& logs, ModelAccess& m) override {
+        const auto loss = logs.get("loss");
+        if (loss && !std::isfinite(*loss)) {
+            m.out() << "Batch " << batch << ": Invalid loss, terminating training\n";
+            m.stop_training();
+            terminated_ = true;
+        }
+    }
+    bool terminated() const noexcept { return terminated_; }
+
+private:
+    bool terminated_ = false;
+};
+
+class CSVLogger : public Callback {
+public:
+    explicit CSVLogger(std::filesystem::path filename, char separator = ',', bool append = false)
+        : file_(std::move(filename)), sep_(separator), append_(append) {}
+    void on_train_begin(ModelAccess&) override {
+        const bool had = append_ && std::filesystem::exists(file_) && std::filesystem::file_size(file_) > 0;
+        out_.open(file_, append_ ? std::ios::app : std::ios::trunc);
+        if (!out_) throw std::runtime_error("ctnn::CSVLogger: cannot open '" + file_.string() + "' for writing");
+        header_written_ = had;
+    }
+    void on_epoch_end(std::size_t epoch, const Logs& logs, ModelAccess&) override {
+        // Keras writes the keys sorted, after "epoch".
+        auto values = logs.values;
+        std::sort(values.begin(), values.end());
+        if (!header_written_) {
+            out_ << "epoch";
+            for (const auto& [n, v] : values) out_ << sep_ << n;
+            out_ << '\n';
+            header_written_ = true;
+        }
+        out_ << epoch;
+        for (const auto& [n, v] : values) {
+            char buf[64];
+            std::snprintf(buf, sizeof buf, "%.17g", v);
+            out_ << sep_ << buf;
+        }
+        out_ << '\n' << std::flush;
+    }
+    void on_train_end(ModelAccess&) override { out_.close(); }
+
+private:
+    std::filesystem::path file_;
+    char sep_;
+    bool append_;
+    bool header_written_ = false;
+    std::ofstream out_;
+};
+
+class LearningRateScheduler : public Callback {
+public:
+    using Schedule = std::function<float(std::size_t epoch, float lr)>;
+    explicit LearningRateScheduler(Schedule schedule, int verbose = 0) : schedule_(std::move(schedule)), verbose_(verbose) {}
+    void on_epoch_begin(std::size_t epoch, ModelAccess& m) override {
+        const float lr = schedule_(epoch, m.learning_rate());
+        if (!std::isfinite(lr)) throw std::invalid_argument("ctnn::LearningRateScheduler: the schedule returned a non-finite learning rate");
+        m.set_learning_rate(lr);
+        if (verbose_ > 0) {
+            char buf[128];
+            std::snprintf(buf, sizeof buf, "\nEpoch %05zu: LearningRateScheduler setting learning rate to %g.\n", epoch + 1,
+                          static_cast<double>(lr));
+            m.out() << buf;
+        }
+    }
+
+private:
+    Schedule schedule_;
+    int verbose_;
+};
+
+// User code per event, like keras.callbacks.LambdaCallback.
+struct LambdaCallback : Callback {
+    std::function<void(std::size_t, ModelAccess&)> epoch_begin;
+    std::function<void(std::size_t, const Logs&, ModelAccess&)> epoch_end;
+    std::function<void(std::size_t, const Logs&, ModelAccess&)> batch_end;
+    std::function<void(ModelAccess&)> train_end;
+    void on_epoch_begin(std::size_t e, ModelAccess& m) override {
+        if (epoch_begin) epoch_begin(e, m);
+    }
+    void on_epoch_end(std::size_t e, const Logs& l, ModelAccess& m) override {
+        if (epoch_end) epoch_end(e, l, m);
+    }
+    void on_batch_end(std::size_t b, const Logs& l, ModelAccess& m) override {
+        if (batch_end) batch_end(b, l, m);
+    }
+    void on_train_end(ModelAccess& m) override {
+        if (train_end) train_end(m);
+    }
+};
+
+}  // namespace ctnn
