@@ -25,7 +25,8 @@ struct Linear : ElementwiseActivationTag {
 
 struct ReLU : ElementwiseActivationTag {
     static constexpr const char* keras_name = "relu";
-    float operator()(float z) const noexcept { return z > 0.0f ? z : 0.0f; }
+    // Written so that NaN propagates (as tf.nn.relu does) instead of becoming 0.
+    float operator()(float z) const noexcept { return z < 0.0f ? 0.0f : z; }
     float grad_from_output(float y) const noexcept { return y > 0.0f ? 1.0f : 0.0f; }
 };
 

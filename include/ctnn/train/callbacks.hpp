@@ -130,7 +130,7 @@ struct EarlyStoppingOptions {
     std::size_t patience = 0;
     int verbose = 0;
     std::string mode = "auto";
-    std::optional<double> baseline;
+    std::optional<double> baseline{};
     bool restore_best_weights = false;
 };
 
@@ -160,7 +160,11 @@ public:
             best_ = *current;
             best_epoch_ = epoch;
             if (o_.restore_best_weights) best_weights_ = m.get_weights();
-            if (!o_.baseline || improves(*current, *o_.baseline)) wait_ = 0;
+            // Keras: restart the wait only when both the best and the baseline are beaten.
+            if (!o_.baseline || improves(*current, *o_.baseline)) {
+                wait_ = 0;
+                return;
+            }
         }
         if (wait_ >= o_.patience && epoch > 0) {
             stopped_epoch_ = epoch;
