@@ -1,0 +1,456 @@
+#define BOOST_TEST_MODULE sequential
+#include <boost/test/unit_test.hpp>
+
+#include <algorithm>
+#include <cmath>
+#include <cstddef>
+#include <cstdint>
+#include <regex>
+#include <sstream>
+#include <stdexcept>
+#include <string>
+#include <type_traits>
+#include <vector>
+
+#include "ctnn/ctnn.hpp"
+
+// ctnn::Sequential: a network that is a type, with Keras' calls.
+// Expected numbers and text come from the book (Listing 1.3.2 of "Advanced
+// Deep Learning with Keras": 784*256+256 = 200,960, 256*256+256 = 65,792,
+// 256*10+10 = 2,570, total 269,322 and its summary table) and from Keras'
+// documented formats (print_summary, Progbar), never from ctnn's output.
+
+namespace {
+
+using ctnn::Dense;
+using ctnn::Dropout;
+using ctnn::Input;
+using ctnn::ReLU;
+using ctnn::Sequential;
+using ctnn::Shape;
+using ctnn::Softmax;
+
+// The Listing 1.3.2 model, Keras order.
+using Mlp = Sequential<Input<784>, Dense<256>, ReLU, Dropout, Dense<256>, ReLU, Dropout, Dense<10>, Softmax>;
+
+// The same network spelled with Keras' input_dim on the first Dense and the
+// activations as Dense arguments.
+using MlpInputDim = Sequential<Dense<256, ReLU, 784>, Dropout, Dense<256, ReLU>, Dropout, Dense<10, Softmax>>;
+
+// The same network as two stacks composed.
+using Block = Sequential<Dense<256>, ReLU, Dropout>;
+using MlpComposed = Sequential<Input<784>, Block, Block, Dense<10>, Softmax>;
+
+// A small model for the run-time tests: fast, same façade.
+using Small = Sequential<Input<20>, Dense<16>, ReLU, Dropout, Dense<4>, Softmax>;
+
+// ---- compile-time facts ----------------------------------------------------------
+
+static_assert(Mlp::param_count == 269'322);
+static_assert(Mlp::param_count == 200'960 + 65'792 + 2'570);
+static_assert(MlpInputDim::param_count == 269'322);
+static_assert(MlpComposed::param_count == 269'322);
+static_assert(Mlp::num_layers == 9);
+static_assert(MlpComposed::num_layers == 9);  // the Blocks are spliced in
+static_assert(MlpInputDim::num_layers == 5);
+
+static_assert(std::is_same_v<Mlp::input_shape, Shape<784>>);
+static_assert(std::is_same_v<Mlp::output_shape, Shape<10>>);
+static_assert(std::is_same_v<MlpInputDim::input_shape, Shape<784>>);
+static_assert(std::is_same_v<MlpInputDim::output_shape, Shape<10>>);
+static_assert(Mlp::input_width == 784 && Mlp::output_width == 10);
+static_assert(std::is_same_v<Mlp::layer_output_shape<1>, Shape<256>>);
+static_assert(std::is_same_v<Mlp::layer_output_shape<7>, Shape<10>>);
+static_assert(std::is_same_v<Mlp::layer_input_shape<7>, Shape<256>>);
+
+// Other stacks, counted by hand.
+using Images = Sequential<Input<28, 28>, ctnn::Flatten, Dense<10, Softmax>>;
+static_assert(Images::param_count == 28 * 28 * 10 + 10);  // 7,850
+static_assert(std::is_same_v<Images::input_shape, Shape<28, 28>>);
+static_assert(std::is_same_v<Images::layer_output_shape<1>, Shape<784>>);
+static_assert(std::is_same_v<Images::output_shape, Shape<10>>);
+
+using Logistic = Sequential<Input<3>, Dense<1, ctnn::Sigmoid>>;
+static_assert(Logistic::param_count == 4);
+
+using Wide = Sequential<Input<784>, Dense<512, ReLU>, Dense<512, ReLU>, Dense<10, Softmax>>;
+static_assert(Wide::param_count == 401'920 + 262'656 + 5'130);  // 669,706
+
+static_assert(Small::param_count == 20 * 16 + 16 + 16 * 4 + 4);  // 404
+
+// ---- the plan ------------------------------------------------------------------------
+// Layer positions of Mlp: 0 Input, 1 Dense, 2 ReLU, 3 Dropout, 4 Dense, 5 ReLU,
+// 6 Dropout, 7 Dense, 8 Softmax.
+using ctnn::DenseStep;
+using ctnn::no_layer;
+using ListingPlan = ctnn::Plan<DenseStep<1, 784, 256, ReLU, 2, 3>,  //
+                               DenseStep<4, 256, 256, ReLU, 5, 6>,  //
+                               DenseStep<7, 256, 10, Softmax, 8, no_layer>>;
+using ListingTrainPlan = ctnn::Plan<DenseStep<1, 784, 256, ReLU, 2, 3>,        //
+                                    DenseStep<4, 256, 256, ReLU, 5, 6>,        //
+                                    DenseStep<7, 256, 10, Softmax, 8, no_layer>,  //
+                                    ctnn::LossStep<ctnn::CategoricalCrossentropy, true>>;
+static_assert(std::is_same_v<Mlp::plan, ListingPlan>);
+static_assert(std::is_same_v<Mlp::train_plan<ctnn::CategoricalCrossentropy>, ListingTrainPlan>);
+static_assert(std::is_same_v<MlpComposed::plan, ListingPlan>);
+static_assert(std::is_same_v<MlpComposed::train_plan<ctnn::CategoricalCrossentropy>, ListingTrainPlan>);
+// With the activations owned by the Dense: positions 0 Dense, 1 Dropout, 2 Dense, 3 Dropout, 4 Dense.
+static_assert(std::is_same_v<MlpInputDim::plan,
+                             ctnn::Plan<DenseStep<0, 784, 256, ReLU, 0, 1>, DenseStep<2, 256, 256, ReLU, 2, 3>,
+                                        DenseStep<4, 256, 10, Softmax, 4, no_layer>>>);
+// Softmax with a loss other than categorical crossentropy is not fused.
+static_assert(std::is_same_v<Mlp::train_plan<ctnn::MeanSquaredError>,
+                             ctnn::Plan<DenseStep<1, 784, 256, ReLU, 2, 3>, DenseStep<4, 256, 256, ReLU, 5, 6>,
+                                        DenseStep<7, 256, 10, Softmax, 8, no_layer>,
+                                        ctnn::LossStep<ctnn::MeanSquaredError, false>>>);
+
+// ---- helpers ---------------------------------------------------------------------------
+
+// Random inputs in [0, 1) and one-hot labels from a fixed seed.
+template <std::size_t In, std::size_t Out>
+struct Data {
+    ctnn::Tensor<float, In> x;
+    ctnn::Tensor<float, Out> y;
+};
+template <std::size_t In, std::size_t Out>
+Data<In, Out> make_data(std::size_t n, std::uint64_t seed) {
+    ctnn::Generator g(seed);
+    Data<In, Out> d{ctnn::Tensor<float, In>(n), ctnn::Tensor<float, Out>(n, 0.0f)};
+    for (auto& v : d.x.flat()) v = g.uniform(0.0f, 1.0f);
+    for (std::size_t r = 0; r < n; ++r) {
+        // A learnable label: which quarter of the input has the largest sum.
+        std::size_t best = 0;
+        float best_sum = -1.0f;
+        for (std::size_t c = 0; c < Out; ++c) {
+            float s = 0.0f;
+            for (std::size_t j = c * (In / Out); j < (c + 1) * (In / Out); ++j) s += d.x(r, j);
+            if (s > best_sum) best_sum = s, best = c;
+        }
+        d.y(r, best) = 1.0f;
+    }
+    return d;
+}
+
+std::vector<std::string> lines_of(const std::string& text) {
+    std::vector<std::string> lines;
+    std::istringstream in(text);
+    for (std::string line; std::getline(in, line);) lines.push_back(line);
+    return lines;
+}
+
+// Keras' Progbar._format_time(t, unit): " %.0fs/unit" when t >= 1 or t == 0,
+// " %.0fms/unit" when t >= 1e-3, else " %.0fus/unit". Returns t in seconds as
+// printed, or -1 when the printed number and unit break that rule.
+double keras_time_field(const std::string& value, const std::string& unit) {
+    const double v = std::stod(value);
+    if (unit == "s") return (v >= 1.0 || v == 0.0) ? v : -1.0;
+    if (unit == "ms") return (v >= 1.0 && v <= 1000.0) ? v * 1e-3 : -1.0;
+    if (unit == "us") return v <= 1000.0 ? v * 1e-6 : -1.0;
+    return -1.0;
+}
+
+template <class M, std::size_t... I>
+std::vector<float> all_weights(M& m, std::index_sequence<I...>) {
+    std::vector<float> w;
+    auto add = [&]<std::size_t J>() {
+        if constexpr (ctnn::is_dense_v<typename M::template layer_type<J>>) {
+            const auto& p = m.template params<J>();
+            w.insert(w.end(), p.kernel.begin(), p.kernel.end());
+            w.insert(w.end(), p.bias.begin(), p.bias.end());
+        }
+    };
+    (add.template operator()<I>(), ...);
+    return w;
+}
+template <class M>
+std::vector<float> all_weights(M& m) {
+    return all_weights(m, std::make_index_sequence<M::num_layers>{});
+}
+
+}  // namespace
+
+BOOST_AUTO_TEST_SUITE(sequential)
+
+BOOST_AUTO_TEST_CASE(param_count_is_the_books) {
+    BOOST_TEST(Mlp::param_count == 269322u);
+    BOOST_TEST(MlpInputDim::param_count == 269322u);
+    BOOST_TEST(MlpComposed::param_count == 269322u);
+    BOOST_TEST(Images::param_count == 7850u);
+    BOOST_TEST(Wide::param_count == 669706u);
+}
+
+BOOST_AUTO_TEST_CASE(composed_stacks_equal_the_flat_model) {
+    BOOST_TEST((std::is_same_v<MlpComposed::plan, Mlp::plan>));
+    BOOST_TEST((std::is_same_v<MlpComposed::input_shape, Mlp::input_shape>));
+    BOOST_TEST((std::is_same_v<MlpComposed::layer_type<4>, Dense<256>>));
+    BOOST_TEST((std::is_same_v<MlpComposed::layer_type<6>, Dropout>));
+    const MlpComposed composed;
+    const Mlp flat;
+    BOOST_TEST(composed.summary_text() == flat.summary_text());
+}
+
+BOOST_AUTO_TEST_CASE(plan_prints_the_fused_steps) {
+    BOOST_TEST(Mlp::plan::size == 3u);
+    BOOST_TEST(Mlp::plan::to_string() ==
+               "Dense(784->256)+relu+Dropout | Dense(256->256)+relu+Dropout | Dense(256->10)+softmax");
+    BOOST_TEST(Mlp::train_plan<ctnn::CategoricalCrossentropy>::to_string() ==
+               "Dense(784->256)+relu+Dropout | Dense(256->256)+relu+Dropout | Dense(256->10)+softmax"
+               " | fused categorical_crossentropy");
+}
+
+// Listing 1.3.2, typed line by line from the book. Keras 2.x print_summary for
+// a Sequential model: line length 65, fields start at 0, 29 and 55 and are
+// padded with spaces to 29, 55 and 65; '_' rules between rows, '=' after the
+// header and after the last row, then the totals and a final '_' rule.
+BOOST_AUTO_TEST_CASE(summary_is_listing_1_3_2) {
+    const std::vector<std::string> expected = {
+        "_________________________________________________________________",
+        "Layer (type)                 Output Shape              Param #   ",
+        "=================================================================",
+        "dense_1 (Dense)              (None, 256)               200960    ",
+        "_________________________________________________________________",
+        "activation_1 (Activation)    (None, 256)               0         ",
+        "_________________________________________________________________",
+        "dropout_1 (Dropout)          (None, 256)               0         ",
+        "_________________________________________________________________",
+        "dense_2 (Dense)              (None, 256)               65792     ",
+        "_________________________________________________________________",
+        "activation_2 (Activation)    (None, 256)               0         ",
+        "_________________________________________________________________",
+        "dropout_2 (Dropout)          (None, 256)               0         ",
+        "_________________________________________________________________",
+        "dense_3 (Dense)              (None, 10)                2570      ",
+        "_________________________________________________________________",
+        "activation_3 (Activation)    (None, 10)                0         ",
+        "=================================================================",
+        "Total params: 269,322",
+        "Trainable params: 269,322",
+        "Non-trainable params: 0",
+        "_________________________________________________________________",
+    };
+    // The hand-typed table obeys Keras' layout (guards the transcription).
+    for (std::size_t i = 0; i < 19; ++i) {
+        BOOST_TEST_CONTEXT("expected line " << i) {
+            BOOST_TEST(expected[i].size() == 65u);
+            if (expected[i][0] != '_' && expected[i][0] != '=') {
+                BOOST_TEST(expected[i][28] == ' ');
+                BOOST_TEST(expected[i][29] != ' ');
+                BOOST_TEST(expected[i][54] == ' ');
+                BOOST_TEST(expected[i][55] != ' ');
+            }
+        }
+    }
+
+    Mlp model;
+    model.layer<3>() = Dropout(0.45);
+    model.layer<6>() = Dropout(0.45);
+    const std::string text = model.summary_text();
+    const auto actual = lines_of(text);
+    BOOST_TEST(actual.size() == expected.size());
+    for (std::size_t i = 0; i < std::min(actual.size(), expected.size()); ++i)
+        BOOST_TEST_CONTEXT("summary line " << i) { BOOST_TEST(actual[i] == expected[i]); }
+    BOOST_TEST(text.back() == '\n');
+
+    std::ostringstream oss;
+    model.summary(oss);
+    BOOST_TEST(oss.str() == text);
+}
+
+// Keras names layers per class, counting from 1 in the book's Keras.
+BOOST_AUTO_TEST_CASE(summary_rows_of_the_input_dim_spelling) {
+    const MlpInputDim model;
+    const auto rows = model.summary_rows();
+    BOOST_TEST_REQUIRE(rows.size() == 5u);
+    BOOST_TEST(rows[0].layer == "dense_1 (Dense)");
+    BOOST_TEST(rows[0].output_shape == "(None, 256)");
+    BOOST_TEST(rows[0].params == 200960u);
+    BOOST_TEST(rows[1].layer == "dropout_1 (Dropout)");
+    BOOST_TEST(rows[2].layer == "dense_2 (Dense)");
+    BOOST_TEST(rows[2].params == 65792u);
+    BOOST_TEST(rows[3].layer == "dropout_2 (Dropout)");
+    BOOST_TEST(rows[4].layer == "dense_3 (Dense)");
+    BOOST_TEST(rows[4].output_shape == "(None, 10)");
+    BOOST_TEST(rows[4].params == 2570u);
+}
+
+// ---- fit / evaluate / predict ---------------------------------------------------------
+
+BOOST_AUTO_TEST_CASE(fit_verbose_1_prints_keras_progress_lines) {
+    const auto d = make_data<20, 4>(300, 1);
+    Small model;
+    model.initialize(3);
+    model.compile(ctnn::categorical_crossentropy, "adam", {"accuracy"});
+    std::ostringstream oss;
+    const ctnn::History h = model.fit(d.x, d.y, {.epochs = 2, .batch_size = 64, .verbose = 1, .out = &oss});
+    const std::string text = oss.str();
+    BOOST_TEST(text.find('\r') == std::string::npos);  // not a terminal: no in-place redraws
+    const auto lines = lines_of(text);
+    // ceil(300 / 64) = 5 steps; one finished line per epoch.
+    const std::regex progress(
+        R"(^5/5 \[=+\] - \d+s \d+(ms|us|s)/step - loss: \d\.\d{4} - accuracy: \d\.\d{4}$)");
+    BOOST_TEST_REQUIRE(lines.size() == 4u, text);
+    BOOST_TEST(lines[0] == "Epoch 1/2");
+    BOOST_TEST(std::regex_match(lines[1], progress), lines[1]);
+    BOOST_TEST(lines[2] == "Epoch 2/2");
+    BOOST_TEST(std::regex_match(lines[3], progress), lines[3]);
+    // A finished bar is 30 '=' (Keras' width 30).
+    BOOST_TEST(lines[1].find("[==============================]") != std::string::npos);
+
+    BOOST_TEST(h.epoch == (std::vector<std::size_t>{0, 1}), boost::test_tools::per_element());
+    BOOST_TEST_REQUIRE(h.contains("loss"));
+    BOOST_TEST_REQUIRE(h.contains("accuracy"));
+    BOOST_TEST(h["loss"].size() == 2u);
+    BOOST_TEST(h["accuracy"].size() == 2u);
+    for (const double a : h["accuracy"]) BOOST_TEST((a >= 0.0 && a <= 1.0));
+    for (const double l : h["loss"]) BOOST_TEST((std::isfinite(l) && l > 0.0));
+    // The printed metrics are the History's, rounded to 4 decimals.
+    char buf[64];
+    std::snprintf(buf, sizeof buf, " - loss: %.4f - accuracy: %.4f", h["loss"][1], h["accuracy"][1]);
+    BOOST_TEST(lines[3].ends_with(buf), lines[3] << " vs " << buf);
+}
+
+BOOST_AUTO_TEST_CASE(fit_verbose_2_prints_one_summary_line_per_epoch) {
+    const auto d = make_data<20, 4>(300, 1);
+    Small model;
+    model.compile("categorical_crossentropy", "adam");
+    std::ostringstream oss;
+    model.fit(d.x, d.y, {.epochs = 2, .batch_size = 64, .verbose = 2, .out = &oss});
+    const auto lines = lines_of(oss.str());
+    // Keras: count, ' - %.0fs', metrics, then _format_time(epoch), _format_time(step).
+    const std::regex summary(
+        R"(^5/5 - \d+s - loss: \d\.\d{4} - accuracy: \d\.\d{4} - (\d+)(ms|us|s)/epoch - (\d+)(ms|us|s)/step$)");
+    BOOST_TEST_REQUIRE(lines.size() == 4u, oss.str());
+    BOOST_TEST(lines[0] == "Epoch 1/2");
+    BOOST_TEST(lines[2] == "Epoch 2/2");
+    for (const std::size_t i : {1u, 3u}) {
+        std::smatch m;
+        BOOST_TEST_REQUIRE(std::regex_match(lines[i], m, summary), lines[i]);
+        // Both times go through Keras' _format_time, and the step time is the
+        // epoch time / 5: a sub-second epoch reads "4ms/epoch", never "0s/epoch"
+        // next to a non-zero step time.
+        const double epoch = keras_time_field(m[1], m[2]), step = keras_time_field(m[3], m[4]);
+        BOOST_TEST(epoch >= 0.0, "epoch time '" << m[1] << m[2] << "' breaks Keras' _format_time: " << lines[i]);
+        BOOST_TEST(step >= 0.0, "step time '" << m[3] << m[4] << "' breaks Keras' _format_time: " << lines[i]);
+        BOOST_TEST((epoch == 0.0) == (step == 0.0), "epoch and step times disagree: " << lines[i]);
+    }
+}
+
+BOOST_AUTO_TEST_CASE(fit_verbose_0_prints_nothing_and_learns) {
+    const auto d = make_data<20, 4>(512, 2);
+    Small model;
+    model.layer<3>() = Dropout(0.0);
+    model.compile(ctnn::categorical_crossentropy, ctnn::Adam{});
+    std::ostringstream oss;
+    const auto h = model.fit(d.x, d.y, {.epochs = 30, .batch_size = 32, .verbose = 0, .out = &oss});
+    BOOST_TEST(oss.str().empty());
+    BOOST_TEST(h["loss"].size() == 30u);
+    BOOST_TEST(h["loss"].back() < h["loss"].front());
+    BOOST_TEST(h["accuracy"].back() > 0.5);  // chance is 0.25
+}
+
+BOOST_AUTO_TEST_CASE(evaluate_agrees_with_predict) {
+    const auto train = make_data<20, 4>(512, 4);
+    const auto test = make_data<20, 4>(200, 5);
+    Small model;
+    model.compile(ctnn::categorical_crossentropy, "adam");
+    model.fit(train.x, train.y, {.epochs = 3, .batch_size = 32, .verbose = 0});
+
+    std::ostringstream oss;
+    const ctnn::Evaluation e = model.evaluate(test.x, test.y, {.batch_size = 64, .verbose = 0, .out = &oss});
+    BOOST_TEST(oss.str().empty());
+    const auto p = model.predict(test.x, 64);
+    BOOST_TEST_REQUIRE(p.rows() == 200u);
+
+    double loss = 0.0;
+    std::size_t correct = 0;
+    for (std::size_t r = 0; r < p.rows(); ++r) {
+        double sum = 0.0;
+        std::size_t arg = 0, label = 0;
+        for (std::size_t c = 0; c < 4; ++c) {
+            sum += p(r, c);
+            BOOST_TEST((p(r, c) >= 0.0f && p(r, c) <= 1.0f));
+            if (p(r, c) > p(r, arg)) arg = c;
+            if (test.y(r, c) == 1.0f) label = c;
+        }
+        BOOST_TEST(sum == 1.0, boost::test_tools::tolerance(1e-5));
+        correct += arg == label;
+        // Keras' categorical_crossentropy: -log(clip(p_label, 1e-7, 1 - 1e-7)).
+        loss -= std::log(std::clamp(static_cast<double>(p(r, label)), 1e-7, 1.0 - 1e-7));
+    }
+    BOOST_TEST(e.accuracy == double(correct) / 200.0);
+    BOOST_TEST(e.loss == loss / 200.0, boost::test_tools::tolerance(1e-4));
+
+    // Batch size does not change predictions (dropout off).
+    const auto p1 = model.predict(test.x, 7);
+    for (std::size_t i = 0; i < p.size(); ++i) BOOST_TEST(p1.flat()[i] == p.flat()[i], boost::test_tools::tolerance(1e-6f));
+}
+
+BOOST_AUTO_TEST_CASE(predict_rows_are_probabilities_for_the_listing_model) {
+    const auto d = make_data<784, 10>(50, 6);
+    Mlp model;
+    const auto p = model.predict(d.x);
+    BOOST_TEST_REQUIRE(p.rows() == 50u);
+    for (std::size_t r = 0; r < p.rows(); ++r) {
+        double s = 0.0;
+        for (std::size_t c = 0; c < 10; ++c) s += p(r, c);
+        BOOST_TEST(s == 1.0, boost::test_tools::tolerance(1e-5));
+    }
+}
+
+BOOST_AUTO_TEST_CASE(same_seed_same_weights_different_seed_different_weights) {
+    const auto d = make_data<20, 4>(256, 7);
+    auto train = [&](std::uint64_t seed) {
+        Small model;
+        model.initialize(seed);
+        model.compile(ctnn::categorical_crossentropy, "adam");
+        model.fit(d.x, d.y, {.epochs = 2, .batch_size = 32, .verbose = 0});
+        return all_weights(model);
+    };
+    const auto a = train(11), b = train(11), c = train(12);
+    BOOST_TEST_REQUIRE(a.size() == Small::param_count);
+    BOOST_TEST(std::equal(a.begin(), a.end(), b.begin(), b.end()));  // bit-identical
+    BOOST_TEST(!std::equal(a.begin(), a.end(), c.begin(), c.end()));
+
+    // initialize() draws Keras' glorot_uniform kernels and zero biases.
+    Small fresh;
+    fresh.initialize(11);
+    const float limit = std::sqrt(6.0f / (20.0f + 16.0f));
+    for (const float w : fresh.params<1>().kernel) BOOST_TEST((w >= -limit && w <= limit));
+    for (const float b0 : fresh.params<1>().bias) BOOST_TEST(b0 == 0.0f);
+    Small again;
+    again.initialize(11);
+    BOOST_TEST(all_weights(fresh) == all_weights(again));
+}
+
+// ---- run-time errors -----------------------------------------------------------------
+
+BOOST_AUTO_TEST_CASE(fit_before_compile_throws_logic_error) {
+    const auto d = make_data<20, 4>(10, 8);
+    Small model;
+    BOOST_CHECK_THROW(model.fit(d.x, d.y, {.verbose = 0}), std::logic_error);
+    BOOST_CHECK_THROW(model.evaluate(d.x, d.y, {.verbose = 0}), std::logic_error);
+    BOOST_CHECK_THROW(model.train_on_batch(d.x.row(0), d.y.row(0), 10), std::logic_error);
+}
+
+BOOST_AUTO_TEST_CASE(row_mismatch_throws_invalid_argument) {
+    const auto d = make_data<20, 4>(10, 8);
+    const ctnn::Tensor<float, 4> y9(9, 0.0f);
+    Small model;
+    model.compile(ctnn::categorical_crossentropy, "adam");
+    BOOST_CHECK_THROW(model.fit(d.x, y9, {.verbose = 0}), std::invalid_argument);
+    BOOST_CHECK_THROW(model.evaluate(d.x, y9, {.verbose = 0}), std::invalid_argument);
+    BOOST_CHECK_THROW(model.fit(d.x, d.y, {.batch_size = 0, .verbose = 0}), std::invalid_argument);
+}
+
+BOOST_AUTO_TEST_CASE(unknown_names_throw) {
+    Small model;
+    BOOST_CHECK_THROW(model.compile("categorical_crossentropi", "adam"), std::invalid_argument);
+    BOOST_CHECK_THROW(model.compile("categorical_crossentropy", "adamw"), std::invalid_argument);
+    BOOST_CHECK_THROW(model.compile("categorical_crossentropy", "adam", {"precision"}), std::invalid_argument);
+    // Keras' names and aliases are accepted.
+    BOOST_CHECK_NO_THROW(model.compile("mse", "sgd"));
+    BOOST_CHECK_NO_THROW(model.compile("mean_absolute_error", "rmsprop"));
+    BOOST_CHECK_NO_THROW(model.compile("categorical_crossentropy", "adam", {"acc"}));
+}
+
+BOOST_AUTO_TEST_SUITE_END()
