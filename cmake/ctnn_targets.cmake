@@ -6,6 +6,7 @@
 #   Links ctnn::ctnn and applies the project options to an existing target:
 #   CTNN_WARNINGS_AS_ERRORS -> -Wall -Wextra -Werror
 #   CTNN_NATIVE             -> -march=native
+#   always                  -> -fno-math-errno
 #   and defines CTNN_SOURCE_DIR="<source dir>" (fallback data dir: CTNN_SOURCE_DIR "/data/mnist").
 function(ctnn_apply_options target)
     target_link_libraries(${target} PRIVATE ctnn::ctnn)
@@ -16,6 +17,9 @@ function(ctnn_apply_options target)
     if(CTNN_NATIVE)
         target_compile_options(${target} PRIVATE -march=native)
     endif()
+    # std::sqrt / std::exp without errno let loops with them vectorise; the
+    # library never reads errno. A consumer chooses this for its own targets.
+    target_compile_options(${target} PRIVATE -fno-math-errno)
 endfunction()
 
 # ctnn_add_program(<name> <source>)

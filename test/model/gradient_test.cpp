@@ -244,12 +244,10 @@ BOOST_AUTO_TEST_CASE(activation_after_dropout) {
     run_case(m, categorical_crossentropy, Target::onehot, 30);
 }
 
-// BUG (reported; remove disabled() once fixed): with a stand-alone Softmax
-// step last, the fused loss writes dL/dz = p - t into that step's grad
-// buffer, and ActivationStep's backward_step then applies the Softmax
-// Jacobian to it a second time (sequential.hpp, ActivationStep backward_step,
-// Softmax::backward_row): the gradients come out J^T (p - t) instead of p - t.
-BOOST_AUTO_TEST_CASE(activation_after_dropout_and_softmax_after_activation, *boost::unit_test::disabled()) {
+// Regression: with a stand-alone Softmax step last, the fused loss writes
+// dL/dz = p - t, which that step must pass through rather than apply the
+// Softmax Jacobian to a second time.
+BOOST_AUTO_TEST_CASE(activation_after_dropout_and_softmax_after_activation) {
     using M = Sequential<Input<6>, Dense<5>, Dropout, ReLU, Dense<4>, ReLU, Softmax>;
     BOOST_TEST(M::train_plan<CategoricalCrossentropy>::to_string() ==
                "Dense(6->5)+Dropout | relu(5) | Dense(5->4)+relu | softmax(4) | fused categorical_crossentropy");
@@ -258,8 +256,8 @@ BOOST_AUTO_TEST_CASE(activation_after_dropout_and_softmax_after_activation, *boo
     run_case(m, categorical_crossentropy, Target::onehot, 31);
 }
 
-// BUG (reported; same cause as above), on a smooth model so no unit is skipped.
-BOOST_AUTO_TEST_CASE(standalone_softmax_with_fused_crossentropy, *boost::unit_test::disabled()) {
+// Regression (same cause as above), on a smooth model so no unit is skipped.
+BOOST_AUTO_TEST_CASE(standalone_softmax_with_fused_crossentropy) {
     // Softmax after an activation (not after a Dense) with categorical
     // crossentropy is a fused loss on a stand-alone Softmax step.
     using M = Sequential<Input<6>, Dense<5>, Tanh, Dense<4>, Tanh, Softmax>;
@@ -338,10 +336,9 @@ BOOST_AUTO_TEST_CASE(binary_crossentropy_unfused) {
     run_case(m, binary_crossentropy, Target::binary, 44);
 }
 
-// BUG (reported; remove disabled() once fixed): as with Softmax above, the
-// fused (p - t) / n is dL/dz, but the stand-alone Sigmoid step's backward
-// multiplies it by sigmoid'(z) = p (1 - p) again.
-BOOST_AUTO_TEST_CASE(binary_crossentropy_fused_on_a_standalone_sigmoid, *boost::unit_test::disabled()) {
+// Regression: as with Softmax above, the fused (p - t) / n is dL/dz, which the
+// stand-alone Sigmoid step must not multiply by sigmoid'(z) again.
+BOOST_AUTO_TEST_CASE(binary_crossentropy_fused_on_a_standalone_sigmoid) {
     // Sigmoid after a Dropout is a stand-alone step; BCE still fuses with it.
     using M = Sequential<Input<5>, Dense<6>, Tanh, Dense<3>, Dropout, Sigmoid>;
     BOOST_TEST(M::train_plan<BinaryCrossentropy>::to_string() ==
@@ -351,10 +348,9 @@ BOOST_AUTO_TEST_CASE(binary_crossentropy_fused_on_a_standalone_sigmoid, *boost::
     run_case(m, binary_crossentropy, Target::binary, 45);
 }
 
-// BUG (reported; remove disabled() once fixed): Dense -> Sigmoid -> Dropout is
-// one DenseStep whose activation is Sigmoid, so append_loss (plan.hpp) marks
-// BCE fused and the gradient (p - t) / n ignores the dropout mask and scale.
-BOOST_AUTO_TEST_CASE(binary_crossentropy_sigmoid_then_dropout_at_the_output, *boost::unit_test::disabled()) {
+// Regression: Dense -> Sigmoid -> Dropout is one DenseStep whose activation is
+// Sigmoid; BCE must not fuse with it, since (p - t) / n ignores the dropout.
+BOOST_AUTO_TEST_CASE(binary_crossentropy_sigmoid_then_dropout_at_the_output) {
     // Dropout after the output Sigmoid: the loss sees dropped probabilities,
     // so the (p - t) / n shortcut does not apply.
     using M = Sequential<Input<5>, Dense<6>, Tanh, Dense<3>, Sigmoid, Dropout>;

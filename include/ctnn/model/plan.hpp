@@ -113,10 +113,16 @@ template <class P, class Loss>
 struct append_loss;
 template <class... Steps, class Loss>
 struct append_loss<Plan<Steps...>, Loss> {
-    using last_activation = typename decltype(+hana::back(hana::tuple_t<Steps...>))::type::activation;
+    using last = typename decltype(+hana::back(hana::tuple_t<Steps...>))::type;
+    using last_activation = typename last::activation;
+    static constexpr bool last_drops = [] {
+        if constexpr (requires { last::has_dropout; }) return last::has_dropout;
+        else return false;
+    }();
+    // A Dropout after the output activation breaks the p - y shortcut.
     static constexpr bool fused =
-        (std::is_same_v<Loss, CategoricalCrossentropy> && std::is_same_v<last_activation, Softmax>) ||
-        (std::is_same_v<Loss, BinaryCrossentropy> && std::is_same_v<last_activation, Sigmoid>);
+        !last_drops && ((std::is_same_v<Loss, CategoricalCrossentropy> && std::is_same_v<last_activation, Softmax>) ||
+                        (std::is_same_v<Loss, BinaryCrossentropy> && std::is_same_v<last_activation, Sigmoid>));
     using type = Plan<Steps..., LossStep<Loss, fused>>;
 };
 

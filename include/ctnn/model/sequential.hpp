@@ -115,6 +115,22 @@ struct DenseParams {
 struct NoParams {};
 
 namespace detail {
+// `#pragma omp simd` only where the body has no libm call: Clang warns (and
+// -Werror fails) when it cannot honour the pragma, and the compiler's own
+// vectoriser handles the rest under -fno-math-errno.
+template <class Act>
+inline constexpr bool simd_friendly_v = std::is_same_v<Act, ReLU> || std::is_same_v<Act, Linear>;
+
+template <bool Simd, class F>
+inline void column_loop(std::size_t j0, std::size_t j1, F&& f) {
+    if constexpr (Simd) {
+#pragma omp simd
+        for (std::size_t j = j0; j < j1; ++j) f(j);
+    } else {
+        for (std::size_t j = j0; j < j1; ++j) f(j);
+    }
+}
+
 template <class Shape>
 struct tensor_of;
 template <std::size_t... Ds>
@@ -658,12 +674,11 @@ private:
                 kernels::gemm<N, K>(ctx.rows, K, x, K, 1, p.kernel.data(), y, false,
                                     [=](std::size_t i, std::size_t j0, std::size_t j1, float* row) {
                                         const std::uint32_t base = static_cast<std::uint32_t>(i * N);
-#pragma omp simd
-                                        for (std::size_t j = j0; j < j1; ++j) {
+                                        detail::column_loop<detail::simd_friendly_v<Act>>(j0, j1, [&](std::size_t j) {
                                             const float a = act(row[j] + bias[j]);
                                             const bool keep = counter_bits(key, base + static_cast<std::uint32_t>(j)) >= thr;
                                             row[j] = keep ? a * scale : 0.0f;
-                                        }
+                                        });
                                     });
                 return;
             }
@@ -767,8 +782,8 @@ private:
         const float* bias = p.bias.data();
         kernels::gemm<N, K>(rows, K, x, K, 1, p.kernel.data(), y, false,
                             [=](std::size_t, std::size_t j0, std::size_t j1, float* row) {
-#pragma omp simd
-                                for (std::size_t j = j0; j < j1; ++j) row[j] = act(row[j] + bias[j]);
+                                detail::column_loop<detail::simd_friendly_v<Act>>(
+                                    j0, j1, [&](std::size_t j) { row[j] = act(row[j] + bias[j]); });
                             });
     }
 
@@ -851,8 +866,8 @@ private:
             } else {
                 const float* y = yall + i * N;
                 if (!dropping) {
-#pragma omp simd
-                    for (std::size_t j = j0; j < j1; ++j) g[j] *= act.grad_from_output(y[j]);
+                    detail::column_loop<detail::simd_friendly_v<Act>>(
+                        j0, j1, [&](std::size_t j) { g[j] *= act.grad_from_output(y[j]); });
                 } else if constexpr (std::is_same_v<Act, ReLU>) {
                     // y > 0 exactly when the unit was kept and z > 0: no mask needed.
 #pragma omp simd
@@ -860,11 +875,10 @@ private:
                 } else {
                     const float inv = 1.0f / scale;
                     const std::uint32_t base = static_cast<std::uint32_t>(i * N);
-#pragma omp simd
-                    for (std::size_t j = j0; j < j1; ++j) {
+                    detail::column_loop<detail::simd_friendly_v<Act>>(j0, j1, [&](std::size_t j) {
                         const bool keep = counter_bits(key, base + static_cast<std::uint32_t>(j)) >= thr;
                         g[j] = keep ? g[j] * scale * act.grad_from_output(y[j] * inv) : 0.0f;
-                    }
+                    });
                 }
             }
         };
@@ -885,13 +899,19 @@ private:
         }
     }
 
+    // FusedLoss: the loss already wrote dL/dz of the last step's activation
+    // (p - t); a stand-alone Softmax / Sigmoid last step passes it through.
+    template <bool FusedLoss>
     void backward(const detail::StepContext& ctx, const float* x) {
         [&]<std::size_t... R>(std::index_sequence<R...>) {
-            (backward_step<num_steps - 1 - R>(ctx, step_input<num_steps - 1 - R>(x), step<num_steps - 1 - R>{}), ...);
+            (backward_step<num_steps - 1 - R, FusedLoss && R == 0>(ctx, step_input<num_steps - 1 - R>(x),
+                                                                   step<num_steps - 1 - R>{}),
+             ...);
         }(std::make_index_sequence<num_steps>{});
     }
 
-    template <std::size_t S, std::size_t At, std::size_t K, std::size_t N, class Act, std::size_t ActAt, std::size_t DropAt>
+    template <std::size_t S, bool PassThrough, std::size_t At, std::size_t K, std::size_t N, class Act, std::size_t ActAt,
+              std::size_t DropAt>
     void backward_step(const detail::StepContext& ctx, const float* x, DenseStep<At, K, N, Act, ActAt, DropAt>) {
         auto& p = std::get<At>(params_);
         add_activity_gradient<S, At, N, Act, ActAt>(ctx, buffers_[S].grad.data());
@@ -921,13 +941,15 @@ private:
         }
     }
 
-    template <std::size_t S, std::size_t At, std::size_t W, class Act>
+    template <std::size_t S, bool PassThrough, std::size_t At, std::size_t W, class Act>
     void backward_step(const detail::StepContext& ctx, const float*, ActivationStep<At, W, Act>) {
         if constexpr (S > 0) {
             const float* g = buffers_[S].grad.data();
             const float* y = buffers_[S].out.data();
             float* dx = buffers_[S - 1].grad.data();
-            if constexpr (std::is_same_v<Act, Softmax>) {
+            if constexpr (PassThrough) {
+                std::copy_n(g, ctx.rows * W, dx);
+            } else if constexpr (std::is_same_v<Act, Softmax>) {
                 for (std::size_t i = 0; i < ctx.rows; ++i) {
                     std::copy_n(g + i * W, W, dx + i * W);
                     Softmax::backward_row(y + i * W, dx + i * W, W);
@@ -940,7 +962,7 @@ private:
         }
     }
 
-    template <std::size_t S, std::size_t At, std::size_t W>
+    template <std::size_t S, bool PassThrough, std::size_t At, std::size_t W>
     void backward_step(const detail::StepContext& ctx, const float*, DropoutStep<At, W>) {
         if constexpr (S > 0) {
             const float* g = buffers_[S].grad.data();
@@ -1023,7 +1045,7 @@ private:
     Evaluation gradient_batch(const float* x, const float* t, std::size_t rows) {
         const detail::StepContext ctx{rows, true, seed_, iteration_};
         Evaluation e = forward_loss<L, true>(ctx, x, t);
-        backward(ctx, x);
+        backward<std::tuple_element_t<num_steps, typename detail::plan_steps<train_plan<L>>::tuple>::fused>(ctx, x);
         e.loss += regularization_penalty();
         for_each_layer([&]<std::size_t I>() {
             if constexpr (is_dense_v<layer_type<I>>) {

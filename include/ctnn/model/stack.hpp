@@ -49,7 +49,7 @@ constexpr auto start_shape() {
         static_assert(First::input_dim != 0,
                       "CTNN_NO_INPUT_SHAPE: the model's first layer must be ctnn::Input<...> or a Dense that "
                       "states its input width, Dense<units, Activation, input_dim> (Keras' input_dim)");
-        return hana::type_c<Shape<First::input_dim>>;
+        return hana::type_c<Shape<(First::input_dim ? First::input_dim : 1)>>;  // one error, not two
     } else {
         static_assert(always_false<First>,
                       "CTNN_NO_INPUT_SHAPE: the model's first layer must be ctnn::Input<...> or a Dense with an "

@@ -55,7 +55,9 @@ struct Adam {
                 w[i] -= lr_t * m[i] / (std::sqrt(vhat[i]) + eps);
             }
         } else {
-#pragma omp parallel for simd schedule(static) if (n > 32768)
+            // No `simd` in the pragma: Clang cannot promise it around std::sqrt;
+            // the vectoriser does it under -fno-math-errno.
+#pragma omp parallel for schedule(static) if (n > 32768)
             for (std::size_t i = 0; i < n; ++i) {
                 m[i] = b1 * m[i] + (1.0f - b1) * g[i];
                 v[i] = b2 * v[i] + (1.0f - b2) * g[i] * g[i];

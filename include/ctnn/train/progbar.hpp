@@ -60,28 +60,30 @@ public:
         std::snprintf(buf, sizeof buf, std::fabs(v) > 1e-3 ? "%.4f" : "%.4e", v);
         return buf;
     }
-    static std::string format_step_time(double seconds_per_step) {
+    // Keras' _format_time: "%.0fs/<unit>" from 1 s (or exactly 0), else ms, else us.
+    static std::string format_time(double seconds, const char* unit) {
         char buf[64];
-        if (seconds_per_step >= 1 || seconds_per_step == 0)
-            std::snprintf(buf, sizeof buf, "%.0fs/step", seconds_per_step);
-        else if (seconds_per_step >= 1e-3)
-            std::snprintf(buf, sizeof buf, "%.0fms/step", seconds_per_step * 1e3);
+        if (seconds >= 1 || seconds == 0)
+            std::snprintf(buf, sizeof buf, "%.0fs/%s", seconds, unit);
+        else if (seconds >= 1e-3)
+            std::snprintf(buf, sizeof buf, "%.0fms/%s", seconds * 1e3, unit);
         else
-            std::snprintf(buf, sizeof buf, "%.0fus/step", seconds_per_step * 1e6);
+            std::snprintf(buf, sizeof buf, "%.0fus/%s", seconds * 1e6, unit);
         return buf;
     }
+    static std::string format_step_time(double seconds_per_step) { return format_time(seconds_per_step, "step"); }
     static std::string format_eta(double eta) {
         char buf[64];
-        const long e = std::lround(eta);
-        if (e > 3600)
+        const long e = static_cast<long>(eta);  // Python's %d truncates
+        if (eta > 3600)
             std::snprintf(buf, sizeof buf, "%ld:%02ld:%02ld", e / 3600, (e % 3600) / 60, e % 60);
-        else if (e > 60)
+        else if (eta > 60)
             std::snprintf(buf, sizeof buf, "%ld:%02ld", e / 60, e % 60);
         else
             std::snprintf(buf, sizeof buf, "%lds", e);
         return buf;
     }
-    // "  7/469 [>.............................]" with Keras' arithmetic.
+    // " 47/469 [==>...........................]" with Keras' arithmetic.
     static std::string bar(std::size_t current, std::size_t target, std::size_t width = 30) {
         const int digits = static_cast<int>(std::log10(static_cast<double>(target))) + 1;
         char head[64];
@@ -123,8 +125,8 @@ private:
         char buf[96];
         std::snprintf(buf, sizeof buf, "%zu/%zu - %.0fs", current, target_, t);
         std::string s = buf + metrics_text(metrics);
-        std::snprintf(buf, sizeof buf, " - %.0fs/epoch - ", t);
-        return s + buf + format_step_time(current ? t / static_cast<double>(current) : 0.0);
+        return s + " - " + format_time(t, "epoch") + " - " +
+               format_step_time(current ? t / static_cast<double>(current) : 0.0);
     }
 
     std::size_t target_;
