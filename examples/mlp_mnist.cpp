@@ -70,6 +70,9 @@ int main(int argc, char** argv) try {
     const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
 
     // validate the model on the test dataset to determine generalization
+    if (!ctnn::plot_history(history, "training-curves.png"))
+        std::cerr << "mlp_mnist: gnuplot not found; training-curves.csv and .gp written, training-curves.png not drawn\n";
+
     const ctnn::Evaluation result = model.evaluate(x_test, y_test, {.batch_size = batch_size});
     std::printf("\nTest accuracy: %.1f%%\n", 100.0 * result.accuracy);
     std::printf("Train accuracy (last epoch, dropout on): %.2f%%\n", 100.0 * history["accuracy"].back());

@@ -18,6 +18,7 @@
 #include "ctnn/layers/softmax.hpp"
 #include "ctnn/model/plan.hpp"
 #include "ctnn/model/plot_model.hpp"
+#include "ctnn/io/plot_history.hpp"
 #include "ctnn/model/sequential.hpp"
 #include "ctnn/train/losses.hpp"
 #include "ctnn/train/optimizer.hpp"

@@ -4,8 +4,10 @@
 // Contract: `history` maps a metric name ("loss", "accuracy", later
 // "val_loss", ...) to one value per epoch, in the order epochs ran; `epoch`
 // lists the epoch indices. Names keep the order in which they were first
-// recorded (Keras' dict order), so printing is stable.
+// recorded (Keras' dict order), so printing is stable. to_csv() writes the
+// table as CSVLogger's rows would.
 #include <cstddef>
+#include <cstdio>
 #include <map>
 #include <stdexcept>
 #include <string>
@@ -30,6 +32,23 @@ struct History {
         for (const auto& [n, v] : history)
             if (n == name) return v;
         throw std::out_of_range("ctnn::History: no metric named '" + name + "'");
+    }
+    // "epoch,loss,accuracy,..." then one row per epoch (values with 17
+    // significant digits, so the file round-trips exactly).
+    std::string to_csv() const {
+        std::string s = "epoch";
+        for (const auto& [n, v] : history) s += "," + n;
+        s += "\n";
+        for (std::size_t e = 0; e < epoch.size(); ++e) {
+            s += std::to_string(epoch[e]);
+            for (const auto& [n, v] : history) {
+                char buf[40];
+                std::snprintf(buf, sizeof buf, ",%.17g", e < v.size() ? v[e] : 0.0);
+                s += buf;
+            }
+            s += "\n";
+        }
+        return s;
     }
     bool contains(const std::string& name) const noexcept {
         for (const auto& [n, v] : history)
