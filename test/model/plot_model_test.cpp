@@ -1,0 +1,124 @@
+#define BOOST_TEST_MODULE plot_model
+#include <boost/test/unit_test.hpp>
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <string>
+#include <unistd.h>
+
+#include "ctnn/ctnn.hpp"
+#include "ctnn/io/png.hpp"
+
+namespace {
+using Mlp = ctnn::Sequential<ctnn::Input<784>, ctnn::Dense<256>, ctnn::ReLU, ctnn::Dropout, ctnn::Dense<256>, ctnn::ReLU,
+                             ctnn::Dropout, ctnn::Dense<10>, ctnn::Softmax>;
+
+std::filesystem::path temp_dir() {
+    auto d = std::filesystem::temp_directory_path() / ("ctnn-plot-" + std::to_string(::getpid()));
+    std::filesystem::create_directories(d);
+    return d;
+}
+std::string slurp(const std::filesystem::path& p) {
+    std::ifstream in(p);
+    return {std::istreambuf_iterator<char>(in), {}};
+}
+}  // namespace
+
+BOOST_AUTO_TEST_SUITE(plot_model)
+
+BOOST_AUTO_TEST_CASE(layer_info_names_layers_as_keras_2_2) {
+    Mlp m;
+    const auto info = m.layer_info();
+    BOOST_REQUIRE(info.size() == 9u);
+    BOOST_TEST(info[0].name == "dense_1_input");  // Keras' implicit InputLayer of a Sequential
+    BOOST_TEST(info[0].class_name == "InputLayer");
+    BOOST_TEST(info[1].name == "dense_1");
+    BOOST_TEST(info[2].name == "activation_1");
+    BOOST_TEST(info[3].name == "dropout_1");
+    BOOST_TEST(info[7].name == "dense_3");
+    BOOST_TEST(info[8].name == "activation_3");
+    BOOST_TEST(info[7].input_shape == "(None, 256)");
+    BOOST_TEST(info[7].output_shape == "(None, 10)");
+}
+
+BOOST_AUTO_TEST_CASE(dot_of_the_listing_model_with_shapes) {
+    Mlp m;
+    const std::string dot = ctnn::model_to_dot(m.layer_info(), {.show_shapes = true});
+    // One record node per layer: "name: Class|{input:|output:}|{{in}|{out}}", chained top to bottom.
+    const std::string expected =
+        "digraph G {\n"
+        "\tgraph [rankdir=TB, concentrate=true, dpi=96];\n"
+        "\tnode [shape=record, fontname=\"Helvetica\"];\n"
+        "\tlayer0 [label=\"{dense_1_input: InputLayer|{input:|output:}|{{(None, 784)}|{(None, 784)}}}\"];\n"
+        "\tlayer1 [label=\"{dense_1: Dense|{input:|output:}|{{(None, 784)}|{(None, 256)}}}\"];\n"
+        "\tlayer2 [label=\"{activation_1: Activation|{input:|output:}|{{(None, 256)}|{(None, 256)}}}\"];\n"
+        "\tlayer3 [label=\"{dropout_1: Dropout|{input:|output:}|{{(None, 256)}|{(None, 256)}}}\"];\n"
+        "\tlayer4 [label=\"{dense_2: Dense|{input:|output:}|{{(None, 256)}|{(None, 256)}}}\"];\n"
+        "\tlayer5 [label=\"{activation_2: Activation|{input:|output:}|{{(None, 256)}|{(None, 256)}}}\"];\n"
+        "\tlayer6 [label=\"{dropout_2: Dropout|{input:|output:}|{{(None, 256)}|{(None, 256)}}}\"];\n"
+        "\tlayer7 [label=\"{dense_3: Dense|{input:|output:}|{{(None, 256)}|{(None, 10)}}}\"];\n"
+        "\tlayer8 [label=\"{activation_3: Activation|{input:|output:}|{{(None, 10)}|{(None, 10)}}}\"];\n"
+        "\tlayer0 -> layer1;\n\tlayer1 -> layer2;\n\tlayer2 -> layer3;\n\tlayer3 -> layer4;\n"
+        "\tlayer4 -> layer5;\n\tlayer5 -> layer6;\n\tlayer6 -> layer7;\n\tlayer7 -> layer8;\n"
+        "}\n";
+    BOOST_TEST(dot == expected);
+}
+
+BOOST_AUTO_TEST_CASE(dot_without_shapes_or_names) {
+    Mlp m;
+    const std::string dot = ctnn::model_to_dot(m.layer_info(), {.show_layer_names = false, .rankdir = "LR"});
+    BOOST_TEST(dot.find("rankdir=LR") != std::string::npos);
+    BOOST_TEST(dot.find("\tlayer1 [label=\"Dense\"];") != std::string::npos);
+    BOOST_TEST(dot.find("input:") == std::string::npos);
+}
+
+BOOST_AUTO_TEST_CASE(png_is_rendered_when_graphviz_is_installed) {
+    if (std::system("command -v dot >/dev/null 2>&1") != 0) {
+        BOOST_TEST_MESSAGE("Graphviz's dot is not installed: rendering not checked here");
+        return;
+    }
+    Mlp m;
+    const auto png = temp_dir() / "mlp-mnist.png";
+    const ctnn::PlotResult r = ctnn::plot_model(m, png, {.show_shapes = true});
+    BOOST_TEST(r.rendered);
+    const ctnn::Image img = ctnn::read_png(png);
+    BOOST_TEST(img.width > 100u);
+    BOOST_TEST(img.height > img.width);  // nine boxes stacked top to bottom
+    BOOST_TEST(!std::filesystem::exists(png.string() + ".tmp"));
+}
+
+BOOST_AUTO_TEST_CASE(without_dot_it_writes_the_dot_file_and_says_so) {
+    const char* old = std::getenv("PATH");
+    const std::string saved = old ? old : "";
+    ::setenv("PATH", "/nonexistent", 1);
+    Mlp m;
+    const auto png = temp_dir() / "no-graphviz.png";
+    const ctnn::PlotResult r = ctnn::plot_model(m, png, {.show_shapes = true});
+    ::setenv("PATH", saved.c_str(), 1);
+    BOOST_TEST(!r.rendered);
+    BOOST_TEST(r.file.extension() == ".dot");
+    BOOST_TEST(!std::filesystem::exists(png));
+    BOOST_TEST(r.message.find("dot was not found") != std::string::npos);
+    BOOST_TEST(slurp(r.file) == ctnn::model_to_dot(m.layer_info(), {.show_shapes = true}));
+}
+
+BOOST_AUTO_TEST_CASE(dot_extension_writes_the_text) {
+    Mlp m;
+    const auto file = temp_dir() / "graph.dot";
+    const ctnn::PlotResult r = ctnn::plot_model(m, file);
+    BOOST_TEST(r.rendered);
+    BOOST_TEST(slurp(file).rfind("digraph G {", 0) == 0u);
+}
+
+BOOST_AUTO_TEST_CASE(unwritable_destination_names_the_file) {
+    Mlp m;
+    try {
+        ctnn::plot_model(m, "/nonexistent-dir/x.dot");
+        BOOST_FAIL("expected an exception");
+    } catch (const std::runtime_error& e) {
+        BOOST_TEST(std::string(e.what()).find("/nonexistent-dir/x.dot") != std::string::npos);
+    }
+}
+
+BOOST_AUTO_TEST_SUITE_END()
