@@ -6,14 +6,11 @@
 
 #include "ctnn/ctnn.hpp"
 #include "flags.hpp"
+#include "listing_model.hpp"
 
 // The model is a type: shapes, parameter count and the fused plan are known
-// to the compiler.
-using Mlp = ctnn::Sequential<ctnn::Input<784>,
-                             ctnn::Dense<256>, ctnn::ReLU, ctnn::Dropout,
-                             ctnn::Dense<256>, ctnn::ReLU, ctnn::Dropout,
-                             ctnn::Dense<10>, ctnn::Softmax>;
-static_assert(Mlp::param_count == 269'322);
+// to the compiler (examples/listing_model.hpp spells it out).
+using Mlp = examples::ListingMlp;
 
 int main(int argc, char** argv) try {
     const examples::Flags flags(argc, argv,
@@ -24,6 +21,7 @@ int main(int argc, char** argv) try {
                                  {"optimizer", "adam, sgd or rmsprop at Keras' defaults (default adam)"},
                                  {"threads", "OpenMP threads (default: OMP_NUM_THREADS or all cores)"},
                                  {"verbose", "0, 1 or 2 as Keras' fit (default 1)"},
+                                 {"save", "write the trained weights to this file (ctnn weight file)"},
                                  {"validation-split", "fraction of the training rows held out, the last ones (default 0)"},
                                  {"dataset", "mnist or fashion (Fashion-MNIST, same shapes; default mnist)"},
                                  {"data", "directory of the IDX files (default: CTNN_MNIST_DIR or data/mnist; "
@@ -70,6 +68,10 @@ int main(int argc, char** argv) try {
     const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
 
     // validate the model on the test dataset to determine generalization
+    if (flags.has("save")) {
+        ctnn::save_weights(model, flags.get("save", ""));
+        std::cout << "Saved weights to " << flags.get("save", "") << '\n';
+    }
     if (!ctnn::plot_history(history, "training-curves.png"))
         std::cerr << "mlp_mnist: gnuplot not found; training-curves.csv and .gp written, training-curves.png not drawn\n";
 

@@ -17,7 +17,7 @@
 //     the model; with restore_optimizer and a training-state section, also the
 //     optimizer state (the model must already be compiled with the same kind
 //     of optimizer: compile() afterwards would forget it) and, where the model
-//     exposes restore_training_state(), its seed, step counter and generator.
+//     its training_state(): seed, step counter and shuffle generator.
 //     Guarantees: a failed load throws ctnn::WeightFileError naming the file,
 //     its kind() telling which check failed, and leaves the model — weights
 //     and optimizer — exactly as it was.
@@ -77,25 +77,6 @@ inline constexpr std::size_t header_size = 56;
 }  // namespace weights_format
 
 namespace detail {
-
-// What a model may offer beyond the current public API (see the report to the
-// lead): a const optimizer accessor and a way to restore seed, step counter
-// and the shuffle generator.
-template <class M>
-concept has_const_optimizer = requires(const M& m) {
-    { m.optimizer() } -> std::same_as<const Optimizer&>;
-};
-template <class M>
-concept has_training_state = requires(M& m, const M& c, std::uint64_t v) {
-    { c.rng_state() } -> std::convertible_to<std::uint64_t>;
-    m.restore_training_state(v, v, v);
-};
-
-template <class M>
-const Optimizer& optimizer_of(const M& m) {
-    if constexpr (has_const_optimizer<M>) return m.optimizer();
-    else return const_cast<M&>(m).optimizer();  // read only; Sequential has no const overload yet
-}
 
 template <class M, class F>
 void for_each_position(F&& f) {
@@ -277,18 +258,14 @@ void save_weights(const Sequential<Ls...>& model, const std::filesystem::path& p
         }
     });
     if (include_optimizer) {
-        const Optimizer& opt = detail::optimizer_of(model);
+        const Optimizer& opt = model.optimizer();
         payload.text32(opt.name());
         payload.u64(static_cast<std::uint64_t>(opt.iterations()));
-        payload.u64(model.seed());
-        payload.u64(static_cast<std::uint64_t>(model.iterations()));
-        if constexpr (detail::has_training_state<M>) {
-            payload.u32(1);
-            payload.u64(static_cast<std::uint64_t>(model.rng_state()));
-        } else {
-            payload.u32(0);
-            payload.u64(0);
-        }
+        const auto training = model.training_state();
+        payload.u64(training.seed);
+        payload.u64(training.iteration);
+        payload.u32(1);  // the shuffle generator's state follows
+        payload.u64(training.generator);
         payload.u32(static_cast<std::uint32_t>(opt.slot_count()));
         for (std::size_t s = 0; s < opt.slot_count(); ++s) {
             const Optimizer::SlotState st = opt.slot_state(s);
@@ -432,7 +409,7 @@ void load_weights(Sequential<Ls...>& model, const std::filesystem::path& path, b
             state.slots.push_back(std::move(st));
         }
         if (r.remaining() != 0) throw error(K::corrupt, "unexpected bytes after the training state");
-        const std::string model_opt = detail::optimizer_of(model).name();
+        const std::string model_opt = model.optimizer().name();
         if (state.optimizer_name != model_opt)
             throw error(K::optimizer, "saved with optimizer " + state.optimizer_name + " but this model is compiled with " +
                                           model_opt + " (compile it with " + state.optimizer_name +
@@ -457,11 +434,9 @@ void load_weights(Sequential<Ls...>& model, const std::filesystem::path& path, b
             at += p.bias.size();
         }
     });
-    if constexpr (detail::has_training_state<M>) {
-        if (apply_state)
-            model.restore_training_state(state.seed, state.iterations,
-                                         state.has_rng_state ? state.rng_state : model.rng_state());
-    }
+    if (apply_state)
+        model.set_training_state({state.seed, state.iterations,
+                                  state.has_rng_state ? state.rng_state : model.training_state().generator});
 }
 
 }  // namespace ctnn

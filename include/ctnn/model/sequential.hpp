@@ -275,6 +275,7 @@ public:
         compile(loss_from_name(loss), std::move(optimizer), std::move(metrics));
     }
     Optimizer& optimizer() noexcept { return optimizer_; }
+    const Optimizer& optimizer() const noexcept { return optimizer_; }
     const Loss& loss() const noexcept { return loss_; }
 
     template <class T, std::size_t... Xs, std::size_t... Ys>
@@ -474,7 +475,6 @@ private:
         const std::size_t n = train.count;
         const std::size_t steps = (n + opt.batch_size - 1) / opt.batch_size;
         std::vector<std::size_t> order(n);
-        std::iota(order.begin(), order.end(), std::size_t{0});
         History history;
         std::ostream& out = *opt.out;
         const bool interactive = opt.out == &std::cout && Progbar::stdout_is_terminal();
@@ -483,6 +483,9 @@ private:
         for (std::size_t epoch = opt.initial_epoch; epoch < opt.epochs && !access.stop; ++epoch) {
             for (Callback* cb : opt.callbacks) cb->on_epoch_begin(epoch, access);
             if (opt.verbose) out << "Epoch " << epoch + 1 << '/' << opt.epochs << '\n' << std::flush;
+            // The epoch's order depends only on the generator's state, so a
+            // fit resumed from a saved training_state() repeats it exactly.
+            std::iota(order.begin(), order.end(), std::size_t{0});
             if (opt.shuffle)
                 for (std::size_t i = n; i > 1; --i) std::swap(order[i - 1], order[rng_.below(i)]);
             Progbar bar(steps, opt.verbose, out, interactive);
