@@ -228,6 +228,20 @@ BOOST_AUTO_TEST_CASE(nan_loss_warns_without_terminate_on_nan_and_stops_with_it) 
     }
 }
 
+BOOST_AUTO_TEST_CASE(check_inputs_names_the_first_non_finite_value) {
+    TinyData d(20);
+    d.x(7, 3) = std::numeric_limits<float>::infinity();
+    Tiny model;
+    model.compile(ctnn::categorical_crossentropy, ctnn::SGD{});
+    try {
+        model.fit(d.x, d.y, {.verbose = 0, .check_inputs = true});
+        BOOST_FAIL("expected std::invalid_argument");
+    } catch (const std::invalid_argument& e) {
+        BOOST_TEST(std::string(e.what()).find("x row 7, column 3 is inf") != std::string::npos);
+    }
+    BOOST_TEST(model.iterations() == 0);  // rejected before any step
+}
+
 BOOST_AUTO_TEST_CASE(csv_logger_writes_sorted_keys_per_epoch) {
     TinyData d(50);
     Tiny model;

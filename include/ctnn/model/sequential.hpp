@@ -76,6 +76,7 @@ struct FitOptions {
     double validation_split = 0.0;   // the last fraction of x / y, taken before shuffling
     bool shuffle = true;             // per epoch, from the model's seed
     std::size_t initial_epoch = 0;
+    bool check_inputs = false;       // scan x and y for NaN / inf first (one pass), throw naming the row
     std::ostream* out = &std::cout;
 };
 
@@ -468,8 +469,25 @@ private:
         std::ostream& out() override { return stream; }
     };
 
+    // Throws std::invalid_argument naming the first non-finite value.
+    static void check_finite(const char* what, const Rows& r) {
+        const auto scan = [&](const float* p, std::size_t width, const char* name) {
+            for (std::size_t i = 0; i < r.count * width; ++i)
+                if (!std::isfinite(p[i]))
+                    throw std::invalid_argument(std::string("ctnn::") + what + ": " + name + " row " +
+                                                std::to_string(i / width) + ", column " + std::to_string(i % width) +
+                                                " is " + std::to_string(p[i]) + " (not finite)");
+        };
+        scan(r.x, input_width, "x");
+        scan(r.y, output_width, "y");
+    }
+
     History fit_rows(const Rows& train, const Rows& val, const FitOptions& opt) {
         require_compiled("fit");
+        if (opt.check_inputs) {
+            check_finite("fit", train);
+            if (val.count) check_finite("fit (validation)", val);
+        }
         if (opt.batch_size == 0) throw std::invalid_argument("ctnn::fit: batch_size must be at least 1");
         if (train.count == 0) throw std::invalid_argument("ctnn::fit: no training rows");
         const std::size_t n = train.count;
