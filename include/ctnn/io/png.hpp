@@ -225,7 +225,13 @@ struct FileCloser {
 };
 using FilePtr = std::unique_ptr<std::FILE, FileCloser>;
 
-inline std::string quoted(const std::filesystem::path& p) { return "'" + p.string() + "'"; }
+// Built by append: GCC 12's -Wrestrict misfires on "'" + std::string (bug 105329).
+inline std::string quoted(const std::filesystem::path& p) {
+    std::string s(1, '\'');
+    s += p.string();
+    s += '\'';
+    return s;
+}
 
 inline Image read_png_impl(const std::filesystem::path& path, bool gray, const char* who) {
     const std::string prefix = std::string(who) + ": " + quoted(path) + ": ";

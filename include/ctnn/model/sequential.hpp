@@ -72,7 +72,7 @@ struct FitOptions {
     std::size_t epochs = 1;
     std::size_t batch_size = 32;
     int verbose = 1;                 // 0 silent, 1 progress bar, 2 one line per epoch
-    std::vector<Callback*> callbacks{};
+    CallbackList callbacks{};
     double validation_split = 0.0;   // the last fraction of x / y, taken before shuffling
     bool shuffle = true;             // per epoch, from the model's seed
     std::size_t initial_epoch = 0;

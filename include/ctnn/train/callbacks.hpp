@@ -18,6 +18,8 @@
 //   LambdaCallback                        user code per event
 // Derive from Callback for your own.
 #include <algorithm>
+#include <array>
+#include <initializer_list>
 #include <cmath>
 #include <cstdio>
 #include <filesystem>
@@ -73,6 +75,32 @@ public:
     virtual void on_batch_end(std::size_t /*batch*/, const Logs&, ModelAccess&) {}
     virtual void on_epoch_end(std::size_t /*epoch*/, const Logs&, ModelAccess&) {}
     virtual void on_train_end(ModelAccess&) {}
+};
+
+// The callbacks handed to fit: `.callbacks = {&early_stopping, &checkpoint}`.
+// A fixed-capacity list of non-owning pointers (the callbacks outlive fit);
+// no heap, so FitOptions stays a plain aggregate.
+class CallbackList {
+public:
+    static constexpr std::size_t capacity = 16;
+    CallbackList() = default;
+    CallbackList(std::initializer_list<Callback*> callbacks) {  // NOLINT: braces read like Keras' list
+        for (Callback* c : callbacks) push_back(c);
+    }
+    void push_back(Callback* c) {
+        if (c == nullptr) throw std::invalid_argument("ctnn::fit: a callback pointer is null");
+        if (count_ == capacity)
+            throw std::invalid_argument("ctnn::fit: at most " + std::to_string(capacity) + " callbacks");
+        items_[count_++] = c;
+    }
+    Callback* const* begin() const noexcept { return items_.data(); }
+    Callback* const* end() const noexcept { return items_.data() + count_; }
+    std::size_t size() const noexcept { return count_; }
+    bool empty() const noexcept { return count_ == 0; }
+
+private:
+    std::array<Callback*, capacity> items_{};
+    std::size_t count_ = 0;
 };
 
 namespace detail {
