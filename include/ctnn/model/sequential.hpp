@@ -694,11 +694,17 @@ private:
                 const float scale = d.scale();
                 kernels::gemm<N, K>(ctx.rows, K, x, K, 1, p.kernel.data(), y, false,
                                     [=](std::size_t i, std::size_t j0, std::size_t j1, float* row) {
+                                        // Captures copied to locals: GCC does not vectorise
+                                        // loads through the closure (measured: 1.5x slower).
+                                        const Act f = act;
+                                        const float* b = bias;
+                                        const std::uint32_t k = key, t = thr;
+                                        const float s = scale;
                                         const std::uint32_t base = static_cast<std::uint32_t>(i * N);
                                         detail::column_loop<detail::simd_friendly_v<Act>>(j0, j1, [&](std::size_t j) {
-                                            const float a = act(row[j] + bias[j]);
-                                            const bool keep = counter_bits(key, base + static_cast<std::uint32_t>(j)) >= thr;
-                                            row[j] = keep ? a * scale : 0.0f;
+                                            const float a = f(row[j] + b[j]);
+                                            const bool keep = counter_bits(k, base + static_cast<std::uint32_t>(j)) >= t;
+                                            row[j] = keep ? a * s : 0.0f;
                                         });
                                     });
                 return;
@@ -803,8 +809,10 @@ private:
         const float* bias = p.bias.data();
         kernels::gemm<N, K>(rows, K, x, K, 1, p.kernel.data(), y, false,
                             [=](std::size_t, std::size_t j0, std::size_t j1, float* row) {
+                                const Act f = act;  // locals vectorise, closure members do not
+                                const float* b = bias;
                                 detail::column_loop<detail::simd_friendly_v<Act>>(
-                                    j0, j1, [&](std::size_t j) { row[j] = act(row[j] + bias[j]); });
+                                    j0, j1, [&](std::size_t j) { row[j] = f(row[j] + b[j]); });
                             });
     }
 
@@ -885,20 +893,24 @@ private:
             } else if constexpr (std::is_same_v<Act, Linear> && DropAt == no_layer) {
                 return;
             } else {
+                // Captures copied to locals so the loops vectorise (see forward).
+                const Act f = act;
+                const float s = scale;
+                const std::uint32_t k = key, t = thr;
                 const float* y = yall + i * N;
                 if (!dropping) {
                     detail::column_loop<detail::simd_friendly_v<Act>>(
-                        j0, j1, [&](std::size_t j) { g[j] *= act.grad_from_output(y[j]); });
+                        j0, j1, [&](std::size_t j) { g[j] *= f.grad_from_output(y[j]); });
                 } else if constexpr (std::is_same_v<Act, ReLU>) {
                     // y > 0 exactly when the unit was kept and z > 0: no mask needed.
 #pragma omp simd
-                    for (std::size_t j = j0; j < j1; ++j) g[j] = y[j] > 0.0f ? g[j] * scale : 0.0f;
+                    for (std::size_t j = j0; j < j1; ++j) g[j] = y[j] > 0.0f ? g[j] * s : 0.0f;
                 } else {
-                    const float inv = 1.0f / scale;
+                    const float inv = 1.0f / s;
                     const std::uint32_t base = static_cast<std::uint32_t>(i * N);
                     detail::column_loop<detail::simd_friendly_v<Act>>(j0, j1, [&](std::size_t j) {
-                        const bool keep = counter_bits(key, base + static_cast<std::uint32_t>(j)) >= thr;
-                        g[j] = keep ? g[j] * scale * act.grad_from_output(y[j] * inv) : 0.0f;
+                        const bool keep = counter_bits(k, base + static_cast<std::uint32_t>(j)) >= t;
+                        g[j] = keep ? g[j] * s * f.grad_from_output(y[j] * inv) : 0.0f;
                     });
                 }
             }
