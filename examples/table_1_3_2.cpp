@@ -96,13 +96,13 @@ void configure(Model& model, const RowSpec& spec) {
 
 template <class Model, class X, class Y, class XT, class YT>
 Measured run_row(const RowSpec& spec, const X& x_train, const Y& y_train, const XT& x_test, const YT& y_test,
-                 std::size_t epochs, std::uint64_t seed, int verbose) {
+                 std::size_t epochs, std::size_t batch_size, std::uint64_t seed, int verbose) {
     auto model = std::make_unique<Model>();
     configure(*model, spec);
     model->initialize(seed);
     model->compile(categorical_crossentropy, spec.optimizer, {"accuracy"});
     const auto t0 = std::chrono::steady_clock::now();
-    const History history = model->fit(x_train, y_train, {.epochs = epochs, .batch_size = 128, .verbose = verbose});
+    const History history = model->fit(x_train, y_train, {.epochs = epochs, .batch_size = batch_size, .verbose = verbose});
     const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     // Train accuracy as Keras' fit log shows it for the last epoch (dropout
     // on); test accuracy from evaluate (dropout off), as the listing does.
@@ -129,6 +129,7 @@ std::set<std::size_t> parse_rows(const std::string& text) {
 int main(int argc, char** argv) try {
     const examples::Flags flags(argc, argv,
                                 {{"epochs", "epochs per row (default 20, as the book)"},
+                                 {"batch-size", "batch size (default 128, as the listing)"},
                                  {"rows", "rows to run, e.g. 1-4,16 (default all 18)"},
                                  {"seed", "seed of every row (default 0)"},
                                  {"threads", "OpenMP threads"},
@@ -138,6 +139,7 @@ int main(int argc, char** argv) try {
     if (flags.has("threads")) set_num_threads(static_cast<int>(flags.integer("threads", 1)));
     const auto epochs = static_cast<std::size_t>(flags.integer("epochs", 20));
     const auto seed = static_cast<std::uint64_t>(flags.integer("seed", 0));
+    const auto batch_size = static_cast<std::size_t>(flags.integer("batch-size", 128));
     const int verbose = static_cast<int>(flags.integer("verbose", 2));
     const std::set<std::size_t> rows = parse_rows(flags.get("rows", "1-18"));
 
@@ -164,7 +166,7 @@ int main(int argc, char** argv) try {
                  std::printf("== row %zu: %s %s %s ReLU=%s\n", index, s.layers, s.regularizer_text, s.optimizer,
                              s.relu ? "yes" : "none");
                  std::fflush(stdout);
-                 const Measured m = run_row<Model>(s, x_train, y_train, x_test, y_test, epochs, seed, verbose);
+                 const Measured m = run_row<Model>(s, x_train, y_train, x_test, y_test, epochs, batch_size, seed, verbose);
                  char line[512];
                  std::snprintf(line, sizeof line,
                                "| %zu | %s | %s | %s | %s | %s | %.2f | %.2f | %.1f | %.2f | %+.2f | %.2f |\n", index,
@@ -188,7 +190,8 @@ int main(int argc, char** argv) try {
     if (!out.empty()) {
         std::ofstream f(out);
         if (!f) throw std::runtime_error("cannot write " + out);
-        f << "<!-- produced by: " << command << " (seed " << seed << ", " << epochs << " epochs, " << num_threads()
+        f << "<!-- produced by: " << command << " (seed " << seed << ", " << epochs << " epochs, batch " << batch_size
+          << ", " << num_threads()
           << " threads) -->\n"
           << md.str();
         std::cout << "wrote " << out << '\n';
