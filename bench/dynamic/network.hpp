@@ -75,7 +75,7 @@ public:
 class Dense final : public Layer {
 public:
     Dense(std::size_t in, std::size_t units)
-        : in_(in), n_(units), w_(in * units), b_(units), dw_(in * units), db_(units), wt_(in * units),
+        : n_(units), w_(in * units), b_(units), dw_(in * units), db_(units), wt_(in * units),
           mw_(in * units), vw_(in * units), mb_(units), vb_(units) {}
     std::size_t output_width(std::size_t) const override { return n_; }
     float* kernel() { return w_.data(); }
@@ -114,7 +114,7 @@ public:
     }
 
 private:
-    std::size_t in_, n_;
+    std::size_t n_;
     ctnn::aligned_vector<float> w_, b_, dw_, db_, wt_, mw_, vw_, mb_, vb_;
 };
 

@@ -67,7 +67,8 @@ std::vector<float> weights_of(const M& m) {
     return w;
 }
 bool same_bits(const std::vector<float>& a, const std::vector<float>& b) {
-    return a.size() == b.size() && std::memcmp(a.data(), b.data(), a.size() * sizeof(float)) == 0;
+    // memcmp on two empty vectors would pass null pointers (UB even for size 0).
+    return a.size() == b.size() && (a.empty() || std::memcmp(a.data(), b.data(), a.size() * sizeof(float)) == 0);
 }
 
 // Fixed batches of a 4-class problem on 8 features.

@@ -131,6 +131,8 @@ void gemm_tiles(std::size_t m, std::size_t k, const float* a, std::size_t a_rs, 
                         for (std::size_t p = 0; p < kc; p += 16) __builtin_prefetch(an + r * a_rs + p);
                 }
                 float* ci = c + i0 * N;
+                // k == 0 may come with b == nullptr: no arithmetic on it then (UB).
+                const float* bk0 = kc ? bk : nullptr;
                 for (std::size_t t = 0; t < ntiles; ++t) {
                     std::size_t j0, j1;
                     if (t < nfull) {
@@ -141,11 +143,11 @@ void gemm_tiles(std::size_t m, std::size_t k, const float* a, std::size_t a_rs, 
                         constexpr std::size_t vlast = nvec % NR ? nvec % NR : NR;
                         if (nv == NR) {
                             dispatch_1_to<MR>(mr, [&](auto R) {
-                                micro_kernel<R, NR, N, false>(kc, ap, ars, acs, bk + j0, ci + j0, N, load_c, 0);
+                                micro_kernel<R, NR, N, false>(kc, ap, ars, acs, bk0 ? bk0 + j0 : bk0, ci + j0, N, load_c, 0);
                             });
                         } else {
                             dispatch_1_to<MR>(mr, [&](auto R) {
-                                micro_kernel<R, vlast, N, false>(kc, ap, ars, acs, bk + j0, ci + j0, N, load_c, 0);
+                                micro_kernel<R, vlast, N, false>(kc, ap, ars, acs, bk0 ? bk0 + j0 : bk0, ci + j0, N, load_c, 0);
                             });
                         }
                     } else {
