@@ -263,6 +263,24 @@ BOOST_AUTO_TEST_CASE(csv_logger_writes_sorted_keys_per_epoch) {
     std::filesystem::remove(file);
 }
 
+BOOST_AUTO_TEST_CASE(model_checkpoint_inside_fit_writes_loadable_weight_files) {
+    TinyData d(60);
+    Tiny model;
+    model.compile(ctnn::categorical_crossentropy, ctnn::Adam{});
+    const auto dir = std::filesystem::temp_directory_path() / ("ctnn-ckpt-" + std::to_string(::getpid()));
+    std::filesystem::create_directories(dir);
+    ctnn::ModelCheckpoint every((dir / "w-{epoch:02d}.ctnnw").string(), {.save_weights_only = true});
+    model.fit(d.x, d.y, {.epochs = 2, .batch_size = 20, .verbose = 0, .callbacks = {&every}});
+    BOOST_TEST(std::filesystem::exists(dir / "w-01.ctnnw"));
+    BOOST_REQUIRE(std::filesystem::exists(dir / "w-02.ctnnw"));
+    // The last checkpoint holds the trained weights.
+    Tiny restored;
+    restored.initialize(99);
+    ctnn::load_weights(restored, dir / "w-02.ctnnw");
+    BOOST_TEST(restored.get_weights() == model.get_weights());
+    std::filesystem::remove_all(dir);
+}
+
 BOOST_AUTO_TEST_CASE(scheduler_and_early_stopping_inside_fit) {
     TinyData d(60);
     Tiny model;
