@@ -3,7 +3,7 @@
 //
 // Contract: one seed determines everything. `Generator` is a small, fast
 // sequential generator (splitmix64 stream) used for weight initialisation and
-// shuffling. `counter_uniform(key, counter)` is a stateless, counter-based
+// shuffling. `counter_bits(key, counter)` is a stateless, counter-based
 // draw: the same (key, counter) always gives the same value, whatever thread
 // asks and in whatever order. Dropout masks use it, so forward and backward
 // regenerate one mask without storing it, and results do not depend on how
