@@ -21,8 +21,6 @@ namespace ctnn {
 template <std::size_t Units, class Activation = Linear, std::size_t InputDim = 0>
 struct Dense {
     static_assert(Units > 0, "ctnn::Dense: Units must be greater than zero");
-    static constexpr const char* keras_class = "Dense";
-    static constexpr const char* keras_prefix = "dense";
     static constexpr std::size_t units = Units;
     static constexpr std::size_t input_dim = InputDim;
     using activation_type = Activation;

@@ -18,8 +18,6 @@
 namespace ctnn {
 
 struct Dropout {
-    static constexpr const char* keras_class = "Dropout";
-    static constexpr const char* keras_prefix = "dropout";
     float rate = 0.5f;
 
     Dropout() = default;

@@ -5,9 +5,6 @@
 // no arithmetic: rows are already contiguous, so it is a view.
 namespace ctnn {
 
-struct Flatten {
-    static constexpr const char* keras_class = "Flatten";
-    static constexpr const char* keras_prefix = "flatten";
-};
+struct Flatten {};
 
 }  // namespace ctnn

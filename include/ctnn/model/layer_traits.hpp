@@ -75,57 +75,51 @@ struct layer_traits<Dense<U, A, InDim>> {
     static constexpr std::size_t params = In::size * U + U;
 };
 
+namespace detail {
+// What every parameter-free layer shares: it accepts any shape, passes it on
+// unchanged and has no parameters. Specialisations override what differs.
+struct parameter_free_traits {
+    template <std::size_t I, class In>
+    static constexpr bool accepts = true;
+    template <class In>
+    using output = In;
+    template <class In>
+    static constexpr std::size_t params = 0;
+};
+}  // namespace detail
+
 template <class A>
     requires ElementwiseActivation<A>
-struct layer_traits<A> {
+struct layer_traits<A> : detail::parameter_free_traits {
     static constexpr Role role = Role::elementwise;
     static constexpr const char* class_name = "Activation";
     static constexpr const char* prefix = "activation";
-    template <std::size_t I, class In>
-    static constexpr bool accepts = true;
-    template <class In>
-    using output = In;
-    template <class In>
-    static constexpr std::size_t params = 0;
 };
 
 template <>
-struct layer_traits<Softmax> {
+struct layer_traits<Softmax> : detail::parameter_free_traits {
     static constexpr Role role = Role::rowwise;
     static constexpr const char* class_name = "Activation";
     static constexpr const char* prefix = "activation";
+    // Row-wise over one axis: a shaped input must be flattened first.
     template <std::size_t I, class In>
     static constexpr bool accepts = detail::check_shape<at_layer<I>, Shape<In::size>, In>();
-    template <class In>
-    using output = In;
-    template <class In>
-    static constexpr std::size_t params = 0;
 };
 
 template <>
-struct layer_traits<Dropout> {
+struct layer_traits<Dropout> : detail::parameter_free_traits {
     static constexpr Role role = Role::dropout;
     static constexpr const char* class_name = "Dropout";
     static constexpr const char* prefix = "dropout";
-    template <std::size_t I, class In>
-    static constexpr bool accepts = true;
-    template <class In>
-    using output = In;
-    template <class In>
-    static constexpr std::size_t params = 0;
 };
 
 template <>
-struct layer_traits<Flatten> {
+struct layer_traits<Flatten> : detail::parameter_free_traits {
     static constexpr Role role = Role::reshape;
     static constexpr const char* class_name = "Flatten";
     static constexpr const char* prefix = "flatten";
-    template <std::size_t I, class In>
-    static constexpr bool accepts = true;
     template <class In>
     using output = Shape<In::size>;
-    template <class In>
-    static constexpr std::size_t params = 0;
 };
 
 // The output shape of L at position I given In; instantiating it runs the check.
