@@ -1,20 +1,19 @@
 #define BOOST_TEST_MODULE fashion_mnist
 #include <boost/test/unit_test.hpp>
 
-#include <zlib.h>
-
 #include <cstdint>
-#include <cstdlib>
 #include <filesystem>
-#include <optional>
 #include <string>
 #include <type_traits>
 #include <utility>
-#include <vector>
-
-#include <unistd.h>
 
 #include "ctnn/data/fashion_mnist.hpp"
+#include "support/bytes.hpp"
+#include "support/error_message.hpp"
+#include "support/gzip_file.hpp"
+#include "support/idx_files.hpp"
+#include "support/scoped_env.hpp"
+#include "support/temp_dir.hpp"
 
 // Directory resolution and the Debian file layout, on synthetic files; the
 // real data set is checked by fashion_mnist_real_test.cpp.
@@ -22,76 +21,17 @@
 namespace {
 
 namespace fs = std::filesystem;
-using Bytes = std::vector<std::uint8_t>;
-
-void put_be32(Bytes& b, std::uint32_t v) {
-    for (int shift = 24; shift >= 0; shift -= 8) b.push_back(static_cast<std::uint8_t>(v >> shift));
-}
-
-void write_gz(const fs::path& p, const Bytes& b) {
-    gzFile f = gzopen(p.c_str(), "wb");
-    BOOST_TEST_REQUIRE(f != nullptr);
-    BOOST_TEST_REQUIRE(gzwrite(f, b.data(), static_cast<unsigned>(b.size())) == static_cast<int>(b.size()));
-    BOOST_TEST_REQUIRE(gzclose(f) == Z_OK);
-}
+using namespace ctnn_test;
 
 // The four gzipped files under the names Debian's dataset-fashion-mnist installs.
 void write_debian_layout(const fs::path& dir, std::uint32_t train, std::uint32_t test) {
-    fs::create_directories(dir);
     for (const auto& [prefix, n] : {std::pair{"train", train}, std::pair{"t10k", test}}) {
-        Bytes images;
-        put_be32(images, 0x00000803);
-        put_be32(images, n);
-        put_be32(images, 28);
-        put_be32(images, 28);
-        images.resize(images.size() + std::size_t{n} * 784, 128);
-        write_gz(dir / (std::string(prefix) + "-images-idx3-ubyte.gz"), images);
+        write_gz(dir / (std::string(prefix) + "-images-idx3-ubyte.gz"),
+                 idx_images(n, 28, 28, [](std::size_t) { return 128; }));
         Bytes labels;
-        put_be32(labels, 0x00000801);
-        put_be32(labels, n);
         for (std::uint32_t i = 0; i < n; ++i) labels.push_back(static_cast<std::uint8_t>(9 - i % 10));
-        write_gz(dir / (std::string(prefix) + "-labels-idx1-ubyte.gz"), labels);
+        write_gz(dir / (std::string(prefix) + "-labels-idx1-ubyte.gz"), idx_labels(labels));
     }
-}
-
-struct TempDir {
-    fs::path path = fs::temp_directory_path() / ("ctnn_fashion_mnist_test_" + std::to_string(::getpid()));
-    TempDir() { fs::create_directories(path); }
-    ~TempDir() {
-        std::error_code ec;
-        fs::remove_all(path, ec);
-    }
-};
-
-class ScopedEnv {
-public:
-    ScopedEnv(const char* name, const char* value) : name_(name) {
-        if (const char* old = std::getenv(name)) old_ = old;
-        if (value)
-            ::setenv(name, value, 1);
-        else
-            ::unsetenv(name);
-    }
-    ~ScopedEnv() {
-        if (old_)
-            ::setenv(name_, old_->c_str(), 1);
-        else
-            ::unsetenv(name_);
-    }
-
-private:
-    const char* name_;
-    std::optional<std::string> old_;
-};
-
-template <class F>
-std::string data_error_of(F&& f) {
-    try {
-        f();
-    } catch (const ctnn::DataError& e) {
-        return e.what();
-    }
-    return "";
 }
 
 }  // namespace

@@ -1,34 +1,22 @@
 #define BOOST_TEST_MODULE gzip
 #include <boost/test/unit_test.hpp>
 
-#include <zlib.h>
-
 #include <cstdint>
 #include <filesystem>
-#include <fstream>
-#include <iterator>
 #include <string>
-#include <vector>
-
-#include <unistd.h>
 
 #include "ctnn/data/gzip.hpp"
 #include "ctnn/data/idx.hpp"
+#include "support/bytes.hpp"
+#include "support/error_message.hpp"
+#include "support/files.hpp"
+#include "support/gzip_file.hpp"
+#include "support/idx_files.hpp"
+#include "support/temp_dir.hpp"
 
 namespace {
 
-using Bytes = std::vector<std::uint8_t>;
-
-// The DataError message of `f()`, or "" if it did not throw one.
-template <class F>
-std::string data_error_of(F&& f) {
-    try {
-        f();
-    } catch (const ctnn::DataError& e) {
-        return e.what();
-    }
-    return "";
-}
+using namespace ctnn_test;
 
 bool starts_with(const std::string& s, const std::string& prefix) { return s.rfind(prefix, 0) == 0; }
 
@@ -43,44 +31,6 @@ Bytes pattern(std::size_t n) {
     return b;
 }
 
-struct TempDir {
-    std::filesystem::path path =
-        std::filesystem::temp_directory_path() / ("ctnn_gzip_test_" + std::to_string(::getpid()));
-    TempDir() { std::filesystem::create_directories(path); }
-    ~TempDir() {
-        std::error_code ec;
-        std::filesystem::remove_all(path, ec);
-    }
-    std::filesystem::path write(const std::string& name, const Bytes& b) const {
-        const auto p = path / name;
-        std::ofstream(p, std::ios::binary).write(reinterpret_cast<const char*>(b.data()),
-                                                 static_cast<std::streamsize>(b.size()));
-        return p;
-    }
-    // Written the way gzip(1) and the dataset mirrors write it: zlib's gz* API.
-    std::filesystem::path write_gz(const std::string& name, const Bytes& b, std::size_t repeat = 1) const {
-        const auto p = path / name;
-        gzFile f = gzopen(p.c_str(), "wb9");
-        BOOST_TEST_REQUIRE(f != nullptr);
-        for (std::size_t i = 0; i < repeat; ++i)
-            BOOST_TEST_REQUIRE(gzwrite(f, b.data(), static_cast<unsigned>(b.size())) == static_cast<int>(b.size()));
-        BOOST_TEST_REQUIRE(gzclose(f) == Z_OK);
-        return p;
-    }
-    Bytes read(const std::filesystem::path& p) const {
-        std::ifstream in(p, std::ios::binary);
-        return Bytes(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
-    }
-};
-
-Bytes idx_labels(const Bytes& labels) {
-    Bytes b = {0, 0, 8, 1};
-    const auto n = static_cast<std::uint32_t>(labels.size());
-    for (int shift = 24; shift >= 0; shift -= 8) b.push_back(static_cast<std::uint8_t>(n >> shift));
-    b.insert(b.end(), labels.begin(), labels.end());
-    return b;
-}
-
 }  // namespace
 
 BOOST_AUTO_TEST_SUITE(gzip)
@@ -90,26 +40,26 @@ BOOST_AUTO_TEST_CASE(default_cap_is_256_mib) { BOOST_TEST(ctnn::default_max_file
 BOOST_AUTO_TEST_CASE(raw_file_is_returned_as_is) {
     const TempDir tmp;
     const Bytes data = pattern(100000);
-    BOOST_TEST(ctnn::read_file_bytes(tmp.write("raw", data)) == data);
-    BOOST_TEST(ctnn::read_file_bytes(tmp.write("empty", {})).empty());
+    BOOST_TEST(ctnn::read_file_bytes(write_bytes(tmp.path / "raw", data)) == data);
+    BOOST_TEST(ctnn::read_file_bytes(write_bytes(tmp.path / "empty", {})).empty());
 }
 
 BOOST_AUTO_TEST_CASE(gzip_file_is_inflated) {
     const TempDir tmp;
     const Bytes data = pattern(3 << 20);  // bigger than the first output buffer guess
-    const auto p = tmp.write_gz("data.gz", data);
+    const auto p = write_gz(tmp.path / "data.gz", data);
     BOOST_TEST(std::filesystem::file_size(p) < data.size());
     BOOST_TEST(ctnn::read_file_bytes(p) == data);
-    BOOST_TEST(ctnn::read_file_bytes(tmp.write_gz("empty.gz", {})).empty());
+    BOOST_TEST(ctnn::read_file_bytes(write_gz(tmp.path / "empty.gz", {})).empty());
 }
 
 BOOST_AUTO_TEST_CASE(idx_reader_reads_gzip) {
     const TempDir tmp;
-    const auto p = tmp.write_gz("train-labels-idx1-ubyte.gz", idx_labels({5, 0, 4, 1, 9, 2}));
+    const auto p = write_gz(tmp.path / "train-labels-idx1-ubyte.gz", idx_labels({5, 0, 4, 1, 9, 2}));
     const auto y = ctnn::idx::read_labels(p);
     BOOST_TEST(y.rows() == 6u);
     BOOST_TEST(y[5] == 2);
-    const auto bad = tmp.write_gz("bad-labels-idx1-ubyte.gz", idx_labels({5, 0, 4, 1, 9, 10}));
+    const auto bad = write_gz(tmp.path / "bad-labels-idx1-ubyte.gz", idx_labels({5, 0, 4, 1, 9, 10}));
     BOOST_TEST(data_error_of([&] { ctnn::idx::read_labels(bad); }) ==
                bad.string() + ": label 10 at index 5 is out of range 0..9");
 }
@@ -117,12 +67,12 @@ BOOST_AUTO_TEST_CASE(idx_reader_reads_gzip) {
 BOOST_AUTO_TEST_CASE(concatenated_members_are_all_inflated) {
     const TempDir tmp;
     const Bytes a = pattern(1000), b = {1, 2, 3};
-    Bytes both = tmp.read(tmp.write_gz("a.gz", a));
-    const Bytes second = tmp.read(tmp.write_gz("b.gz", b));
+    Bytes both = read_bytes(write_gz(tmp.path / "a.gz", a));
+    const Bytes second = read_bytes(write_gz(tmp.path / "b.gz", b));
     both.insert(both.end(), second.begin(), second.end());
     Bytes expected = a;
     expected.insert(expected.end(), b.begin(), b.end());
-    BOOST_TEST(ctnn::read_file_bytes(tmp.write("ab.gz", both)) == expected);
+    BOOST_TEST(ctnn::read_file_bytes(write_bytes(tmp.path / "ab.gz", both)) == expected);
 }
 
 BOOST_AUTO_TEST_CASE(missing_file_and_directory) {
@@ -136,36 +86,37 @@ BOOST_AUTO_TEST_CASE(missing_file_and_directory) {
 
 BOOST_AUTO_TEST_CASE(corrupt_gzip_names_file_and_zlib_message) {
     const TempDir tmp;
-    Bytes gz = tmp.read(tmp.write_gz("x.gz", pattern(5000)));
+    Bytes gz = read_bytes(write_gz(tmp.path / "x.gz", pattern(5000)));
     gz[3] = 0xE0;  // reserved flag bits set: zlib refuses the header
-    const auto p = tmp.write("bad-header.gz", gz);
+    const auto p = write_bytes(tmp.path / "bad-header.gz", gz);
     BOOST_TEST(data_error_of([&] { ctnn::read_file_bytes(p); }) ==
                p.string() + ": corrupt gzip data: unknown header flags set");
 
-    Bytes body = tmp.read(tmp.path / "x.gz");
+    Bytes body = read_bytes(tmp.path / "x.gz");
     body[body.size() - 6] ^= 0xFF;  // inside the CRC-32 trailer
-    const auto q = tmp.write("bad-crc.gz", body);
+    const auto q = write_bytes(tmp.path / "bad-crc.gz", body);
     BOOST_TEST(data_error_of([&] { ctnn::read_file_bytes(q); }) ==
                q.string() + ": corrupt gzip data: incorrect data check");
 
-    const auto r = tmp.write("garbage.gz", Bytes{0x1f, 0x8b, 0x08, 0x00, 0, 0, 0, 0, 0, 3, 0xFF, 0xFF, 0xFF, 0xFF});
+    const auto r =
+        write_bytes(tmp.path / "garbage.gz", Bytes{0x1f, 0x8b, 0x08, 0x00, 0, 0, 0, 0, 0, 3, 0xFF, 0xFF, 0xFF, 0xFF});
     BOOST_TEST(starts_with(data_error_of([&] { ctnn::read_file_bytes(r); }), r.string() + ": corrupt gzip data: "));
 }
 
 BOOST_AUTO_TEST_CASE(truncated_gzip) {
     const TempDir tmp;
-    Bytes gz = tmp.read(tmp.write_gz("x.gz", pattern(50000)));
+    Bytes gz = read_bytes(write_gz(tmp.path / "x.gz", pattern(50000)));
     gz.resize(gz.size() / 2);
-    const auto p = tmp.write("half.gz", gz);
+    const auto p = write_bytes(tmp.path / "half.gz", gz);
     BOOST_TEST(data_error_of([&] { ctnn::read_file_bytes(p); }) ==
                p.string() + ": truncated gzip data: the file ends before the end of the compressed stream");
 }
 
 BOOST_AUTO_TEST_CASE(trailing_bytes_after_gzip) {
     const TempDir tmp;
-    Bytes gz = tmp.read(tmp.write_gz("x.gz", pattern(500)));
+    Bytes gz = read_bytes(write_gz(tmp.path / "x.gz", pattern(500)));
     gz.insert(gz.end(), {'j', 'u', 'n', 'k'});
-    const auto p = tmp.write("junk.gz", gz);
+    const auto p = write_bytes(tmp.path / "junk.gz", gz);
     BOOST_TEST(data_error_of([&] { ctnn::read_file_bytes(p); }) ==
                p.string() + ": 4 bytes of trailing data after the end of the gzip stream");
 }
@@ -173,7 +124,7 @@ BOOST_AUTO_TEST_CASE(trailing_bytes_after_gzip) {
 BOOST_AUTO_TEST_CASE(gzip_bomb_is_rejected_at_the_cap) {
     const TempDir tmp;
     // 64 MiB of zeros in about 64 KiB of gzip.
-    const auto p = tmp.write_gz("bomb.gz", Bytes(1 << 20, 0), 64);
+    const auto p = write_gz(tmp.path / "bomb.gz", Bytes(1 << 20, 0), 64);
     BOOST_TEST(std::filesystem::file_size(p) < (256u << 10));
     BOOST_TEST(data_error_of([&] { ctnn::read_file_bytes(p, 1 << 20); }) ==
                p.string() +
@@ -185,7 +136,7 @@ BOOST_AUTO_TEST_CASE(gzip_bomb_is_rejected_at_the_cap) {
 
 BOOST_AUTO_TEST_CASE(raw_file_over_the_cap) {
     const TempDir tmp;
-    const auto p = tmp.write("big", pattern(5000));
+    const auto p = write_bytes(tmp.path / "big", pattern(5000));
     BOOST_TEST(ctnn::read_file_bytes(p, 5000).size() == 5000u);
     BOOST_TEST(data_error_of([&] { ctnn::read_file_bytes(p, 4999); }) ==
                p.string() + ": file is larger than the limit of 4999 bytes; pass a larger max_bytes if the file "
@@ -202,7 +153,7 @@ BOOST_AUTO_TEST_CASE(every_truncation_and_byte_flip_is_a_clean_error) {
     // the original bytes or a DataError — never a crash, never other output.
     const TempDir tmp;
     const Bytes data = pattern(300);
-    const Bytes good = tmp.read(tmp.write_gz("x.gz", data));
+    const Bytes good = read_bytes(write_gz(tmp.path / "x.gz", data));
     std::size_t errors = 0;
     for (std::size_t n = 0; n < good.size(); ++n) {
         const Bytes cut(good.begin(), good.begin() + static_cast<std::ptrdiff_t>(n));

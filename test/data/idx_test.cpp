@@ -4,15 +4,15 @@
 #include <atomic>
 #include <cstdint>
 #include <cstdlib>
-#include <filesystem>
-#include <fstream>
 #include <new>
 #include <string>
-#include <vector>
-
-#include <unistd.h>
 
 #include "ctnn/data/idx.hpp"
+#include "support/bytes.hpp"
+#include "support/error_message.hpp"
+#include "support/files.hpp"
+#include "support/idx_files.hpp"
+#include "support/temp_dir.hpp"
 
 // Global operator new replaced to record the largest single allocation, so a
 // test can prove that a header demanding gigabytes is rejected *without*
@@ -47,61 +47,17 @@ void note_allocation(std::size_t n) noexcept {
 
 namespace {
 
-using Bytes = std::vector<std::uint8_t>;
-
-void put_be32(Bytes& b, std::uint32_t v) {
-    for (int shift = 24; shift >= 0; shift -= 8) b.push_back(static_cast<std::uint8_t>(v >> shift));
-}
+using namespace ctnn_test;
 
 // An IDX image file: header for `count` images of rows x cols, then `pixels`
 // bytes of a recognisable pattern (pixels defaults to what the header says).
 Bytes image_file(std::uint32_t count, std::uint32_t rows, std::uint32_t cols, std::size_t pixels = SIZE_MAX,
-                 std::uint32_t magic = 0x00000803) {
-    Bytes b;
-    put_be32(b, magic);
-    put_be32(b, count);
-    put_be32(b, rows);
-    put_be32(b, cols);
+                 std::uint32_t magic = idx_images_magic) {
+    Bytes b = idx_header(magic, {count, rows, cols});
     if (pixels == SIZE_MAX) pixels = std::size_t{count} * rows * cols;
     for (std::size_t i = 0; i < pixels; ++i) b.push_back(static_cast<std::uint8_t>(i * 7 + 3));
     return b;
 }
-
-Bytes label_file(const Bytes& labels, std::uint32_t magic = 0x00000801) {
-    Bytes b;
-    put_be32(b, magic);
-    put_be32(b, static_cast<std::uint32_t>(labels.size()));
-    b.insert(b.end(), labels.begin(), labels.end());
-    return b;
-}
-
-// The DataError message of `f()`, or "" if it did not throw one.
-template <class F>
-std::string data_error_of(F&& f) {
-    try {
-        f();
-    } catch (const ctnn::DataError& e) {
-        return e.what();
-    }
-    return "";
-}
-
-struct TempDir {
-    std::filesystem::path path =
-        std::filesystem::temp_directory_path() / ("ctnn_idx_test_" + std::to_string(::getpid()));
-    TempDir() { std::filesystem::create_directories(path); }
-    ~TempDir() {
-        std::error_code ec;
-        std::filesystem::remove_all(path, ec);
-    }
-    std::filesystem::path write(const std::string& name, const Bytes& b) const {
-        const auto p = path / name;
-        std::filesystem::create_directories(p.parent_path());
-        std::ofstream(p, std::ios::binary).write(reinterpret_cast<const char*>(b.data()),
-                                                 static_cast<std::streamsize>(b.size()));
-        return p;
-    }
-};
 
 }  // namespace
 
@@ -117,7 +73,7 @@ BOOST_AUTO_TEST_CASE(parses_images_row_major) {
 }
 
 BOOST_AUTO_TEST_CASE(parses_labels) {
-    const auto y = ctnn::idx::parse_labels(label_file({5, 0, 4, 1, 9}), "mem");
+    const auto y = ctnn::idx::parse_labels(idx_labels({5, 0, 4, 1, 9}), "mem");
     BOOST_TEST(y.rows() == 5u);
     BOOST_TEST(y[0] == 5);
     BOOST_TEST(y[4] == 9);
@@ -126,11 +82,11 @@ BOOST_AUTO_TEST_CASE(parses_labels) {
 BOOST_AUTO_TEST_CASE(zero_items_is_a_valid_file) {
     const auto none = ctnn::idx::parse_images<28, 28>(image_file(0, 28, 28), "mem");
     BOOST_TEST(none.rows() == 0u);
-    BOOST_TEST(ctnn::idx::parse_labels(label_file({}), "mem").rows() == 0u);
+    BOOST_TEST(ctnn::idx::parse_labels(idx_labels({}), "mem").rows() == 0u);
 }
 
 BOOST_AUTO_TEST_CASE(label_file_given_as_images_is_bad_magic) {
-    BOOST_TEST(data_error_of([] { ctnn::idx::parse_images<28, 28>(label_file({1, 2}), "f"); }) ==
+    BOOST_TEST(data_error_of([] { ctnn::idx::parse_images<28, 28>(idx_labels({1, 2}), "f"); }) ==
                "f: bad magic 0x00000801, expected 0x00000803 (IDX ubyte, 3 dimensions); it has 1 dimension, "
                "like a label file");
     BOOST_TEST(data_error_of([] { ctnn::idx::parse_labels(image_file(1, 28, 28), "f"); }) ==
@@ -147,7 +103,7 @@ BOOST_AUTO_TEST_CASE(wrong_type_byte_names_the_type) {
     BOOST_TEST(data_error_of([] { ctnn::idx::parse_images<28, 28>(image_file(1, 28, 28, 784, 0x00000D03), "f"); }) ==
                "f: bad magic 0x00000D03, expected 0x00000803 (IDX ubyte, 3 dimensions); element type 0x0D (float) "
                "is not supported, only 0x08 (unsigned byte)");
-    BOOST_TEST(data_error_of([] { ctnn::idx::parse_labels(label_file({1}, 0x00000C01), "f"); }).find(
+    BOOST_TEST(data_error_of([] { ctnn::idx::parse_labels(idx_labels({1}, 0x00000C01), "f"); }).find(
                    "element type 0x0C (int) is not supported") != std::string::npos);
 }
 
@@ -181,7 +137,7 @@ BOOST_AUTO_TEST_CASE(wrong_image_extents) {
 BOOST_AUTO_TEST_CASE(truncated_data) {
     BOOST_TEST(data_error_of([] { ctnn::idx::parse_images<28, 28>(image_file(60000, 28, 28, 1000 - 16), "f"); }) ==
                "f: truncated: header says 60000 images of 28x28 (47040016 bytes) but the file has 1000 bytes");
-    Bytes labels = label_file({1, 2, 3});
+    Bytes labels = idx_labels({1, 2, 3});
     labels.pop_back();
     BOOST_TEST(data_error_of([&] { ctnn::idx::parse_labels(labels, "f"); }) ==
                "f: truncated: header says 3 labels (11 bytes) but the file has 10 bytes");
@@ -190,19 +146,19 @@ BOOST_AUTO_TEST_CASE(truncated_data) {
 BOOST_AUTO_TEST_CASE(trailing_garbage) {
     BOOST_TEST(data_error_of([] { ctnn::idx::parse_images<2, 2>(image_file(1, 2, 2, 6), "f"); }) ==
                "f: trailing data: header says 1 image of 2x2 (20 bytes) but the file has 22 bytes, 2 more");
-    Bytes labels = label_file({1});
+    Bytes labels = idx_labels({1});
     labels.push_back(0);
     BOOST_TEST(data_error_of([&] { ctnn::idx::parse_labels(labels, "f"); }) ==
                "f: trailing data: header says 1 label (9 bytes) but the file has 10 bytes, 1 more");
 }
 
 BOOST_AUTO_TEST_CASE(label_out_of_range_names_index_and_value) {
-    BOOST_TEST(data_error_of([] { ctnn::idx::parse_labels(label_file({0, 1, 2, 3, 4, 11, 12}), "f"); }) ==
+    BOOST_TEST(data_error_of([] { ctnn::idx::parse_labels(idx_labels({0, 1, 2, 3, 4, 11, 12}), "f"); }) ==
                "f: label 11 at index 5 is out of range 0..9");
-    BOOST_TEST(data_error_of([] { ctnn::idx::parse_labels(label_file({0, 4, 5}), "f", 5); }) ==
+    BOOST_TEST(data_error_of([] { ctnn::idx::parse_labels(idx_labels({0, 4, 5}), "f", 5); }) ==
                "f: label 5 at index 2 is out of range 0..4");
-    BOOST_TEST(ctnn::idx::parse_labels(label_file({255}), "f", 256).rows() == 1u);
-    BOOST_CHECK_THROW(ctnn::idx::parse_labels(label_file({0}), "f", 0), std::invalid_argument);
+    BOOST_TEST(ctnn::idx::parse_labels(idx_labels({255}), "f", 256).rows() == 1u);
+    BOOST_CHECK_THROW(ctnn::idx::parse_labels(idx_labels({0}), "f", 0), std::invalid_argument);
 }
 
 BOOST_AUTO_TEST_CASE(huge_header_counts_are_rejected_without_allocating) {
@@ -214,12 +170,7 @@ BOOST_AUTO_TEST_CASE(huge_header_counts_are_rejected_without_allocating) {
                "f: truncated: header says 4294967295 images of 28x28 (3367254359296 bytes) but the file has 16 bytes");
     BOOST_TEST(largest_allocation.load() < 4096u);
 
-    const Bytes labels = [] {
-        Bytes b;
-        put_be32(b, 0x00000801);
-        put_be32(b, 0xFFFFFFFFu);
-        return b;
-    }();
+    const Bytes labels = idx_header(idx_labels_magic, {0xFFFFFFFFu});
     largest_allocation = 0;
     BOOST_TEST(data_error_of([&] { ctnn::idx::parse_labels(labels, "f"); }) ==
                "f: truncated: header says 4294967295 labels (4294967303 bytes) but the file has 8 bytes");
@@ -260,14 +211,14 @@ BOOST_AUTO_TEST_CASE(every_truncation_and_byte_flip_is_a_clean_error) {
 
 BOOST_AUTO_TEST_CASE(reads_files_and_names_them_in_errors) {
     const TempDir tmp;
-    const auto images = tmp.write("mnist/train-images-idx3-ubyte", image_file(4, 28, 28));
-    const auto labels = tmp.write("mnist/train-labels-idx1-ubyte", label_file({7, 2, 1, 0}));
+    const auto images = write_bytes(tmp.path / "mnist/train-images-idx3-ubyte", image_file(4, 28, 28));
+    const auto labels = write_bytes(tmp.path / "mnist/train-labels-idx1-ubyte", idx_labels({7, 2, 1, 0}));
     const auto x = ctnn::idx::read_images<28, 28>(images);
     BOOST_TEST(x.rows() == 4u);
     BOOST_TEST(x[783] == static_cast<std::uint8_t>(783 * 7 + 3));
     BOOST_TEST(ctnn::idx::read_labels(labels)[0] == 7);
 
-    const auto bad = tmp.write("mnist/bad-labels-idx1-ubyte", label_file({0, 1, 2, 3, 4, 11}));
+    const auto bad = write_bytes(tmp.path / "mnist/bad-labels-idx1-ubyte", idx_labels({0, 1, 2, 3, 4, 11}));
     BOOST_TEST(data_error_of([&] { ctnn::idx::read_labels(bad); }) ==
                bad.string() + ": label 11 at index 5 is out of range 0..9");
     const auto missing = tmp.path / "mnist/nope-idx3-ubyte";

@@ -7,18 +7,11 @@
 #include <type_traits>
 
 #include "ctnn/data/to_categorical.hpp"
+#include "support/error_message.hpp"
 
 namespace {
 
-template <class F>
-std::string invalid_argument_of(F&& f) {
-    try {
-        f();
-    } catch (const std::invalid_argument& e) {
-        return e.what();
-    }
-    return "";
-}
+using ctnn_test::message_of;
 
 // to_categorical<N> is callable on a tensor of labels of type T.
 template <std::size_t N, class T>
@@ -59,13 +52,15 @@ BOOST_AUTO_TEST_CASE(empty_labels_give_an_empty_tensor) {
 
 BOOST_AUTO_TEST_CASE(out_of_range_label_names_index_and_value) {
     const ctnn::Tensor<std::uint8_t> y(7, {0, 1, 2, 3, 4, 11, 12});
-    BOOST_TEST(invalid_argument_of([&] { ctnn::to_categorical<10>(y); }) ==
+    BOOST_TEST(message_of<std::invalid_argument>([&] { ctnn::to_categorical<10>(y); }) ==
                "ctnn::to_categorical<10>: label 11 at index 5 is out of range 0..9");
-    BOOST_TEST(invalid_argument_of([] { ctnn::to_categorical<10>(ctnn::Tensor<int>(2, {3, -1})); }) ==
+    BOOST_TEST(message_of<std::invalid_argument>([] { ctnn::to_categorical<10>(ctnn::Tensor<int>(2, {3, -1})); }) ==
                "ctnn::to_categorical<10>: label -1 at index 1 is out of range 0..9");
-    BOOST_TEST(invalid_argument_of([] { ctnn::to_categorical<3>(ctnn::Tensor<std::uint64_t>(1, {1ull << 40})); }) ==
+    BOOST_TEST(message_of<std::invalid_argument>(
+                   [] { ctnn::to_categorical<3>(ctnn::Tensor<std::uint64_t>(1, {1ull << 40})); }) ==
                "ctnn::to_categorical<3>: label 1099511627776 at index 0 is out of range 0..2");
-    BOOST_TEST(invalid_argument_of([] { ctnn::to_categorical<10>(ctnn::Tensor<std::uint8_t>(1, {10})); }) ==
+    BOOST_TEST(message_of<std::invalid_argument>(
+                   [] { ctnn::to_categorical<10>(ctnn::Tensor<std::uint8_t>(1, {10})); }) ==
                "ctnn::to_categorical<10>: label 10 at index 0 is out of range 0..9");
 }
 
