@@ -1,20 +1,20 @@
 #define BOOST_TEST_MODULE io_export_header
 #include <boost/test/unit_test.hpp>
 
-#include <unistd.h>
-
 #include <cstdint>
 #include <cstdlib>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
-#include <iterator>
 #include <limits>
 #include <string>
 #include <vector>
 
 #include "ctnn/ctnn.hpp"
 #include "ctnn/io/export_header.hpp"
+#include "support/files.hpp"
+#include "support/same_bits.hpp"
+#include "support/temp_dir.hpp"
 
 // The header's text, its exactness and its compile-time checks. That a
 // consumer built against a header generated at build time predicts exactly
@@ -25,25 +25,9 @@ namespace fs = std::filesystem;
 
 namespace {
 
+using namespace ctnn_test;
+
 using Small = ctnn::Sequential<ctnn::Input<8>, ctnn::Dense<16, ctnn::ReLU>, ctnn::Dropout, ctnn::Dense<4>, ctnn::Softmax>;
-
-struct TempDir {
-    fs::path dir;
-    TempDir() {
-        std::string name = (fs::temp_directory_path() / "ctnn-export-test-XXXXXX").string();
-        BOOST_TEST_REQUIRE(::mkdtemp(name.data()) != nullptr);
-        dir = name;
-    }
-    ~TempDir() {
-        std::error_code ignored;
-        fs::remove_all(dir, ignored);
-    }
-};
-
-std::string read_all(const fs::path& p) {
-    std::ifstream in(p, std::ios::binary);
-    return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
-}
 
 // The floats of the array `name` in the header text, parsed back.
 std::vector<float> array_in(const std::string& h, const std::string& name) {
@@ -62,10 +46,6 @@ std::vector<float> array_in(const std::string& h, const std::string& name) {
         p = static_cast<std::size_t>(stop - h.c_str());
     }
     return v;
-}
-
-bool same_bits(const std::vector<float>& a, const float* b, std::size_t n) {
-    return a.size() == n && std::memcmp(a.data(), b, n * sizeof(float)) == 0;
 }
 
 Small trained() {
@@ -93,14 +73,14 @@ std::string compiler() {
 // Compiles (syntax only) a consumer of `header` declaring `model_type`;
 // returns the exit status and leaves the diagnostics in `log`.
 int compile_consumer(const TempDir& t, const std::string& model_type, std::string& log) {
-    std::ofstream(t.dir / "consumer.cpp") << "#include \"ctnn/ctnn.hpp\"\n#include \"small_weights.hpp\"\n"
-                                          << "using Model = " << model_type << ";\n"
-                                          << "void use(Model& m) { small_weights::load(m); }\n";
+    std::ofstream(t.path / "consumer.cpp") << "#include \"ctnn/ctnn.hpp\"\n#include \"small_weights.hpp\"\n"
+                                           << "using Model = " << model_type << ";\n"
+                                           << "void use(Model& m) { small_weights::load(m); }\n";
     const std::string cmd = compiler() + " -std=c++20 -fsyntax-only -I" CTNN_SOURCE_DIR "/include -I" +
-                            t.dir.string() + " " + (t.dir / "consumer.cpp").string() + " > " +
-                            (t.dir / "log.txt").string() + " 2>&1";
+                            t.path.string() + " " + (t.path / "consumer.cpp").string() + " > " +
+                            (t.path / "log.txt").string() + " 2>&1";
     const int rc = std::system(cmd.c_str());
-    log = read_all(t.dir / "log.txt");
+    log = read_string(t.path / "log.txt");
     return rc;
 }
 
@@ -130,10 +110,10 @@ BOOST_AUTO_TEST_CASE(the_header_holds_every_weight_exactly) {
     BOOST_TEST(h.find("template <class Model>\nvoid load(Model& m)") != std::string::npos);
     const auto& p1 = m.params<1>();
     const auto& p3 = m.params<3>();
-    BOOST_TEST(same_bits(array_in(h, "dense_1_kernel"), p1.kernel.data(), 8 * 16));
-    BOOST_TEST(same_bits(array_in(h, "dense_1_bias"), p1.bias.data(), 16));
-    BOOST_TEST(same_bits(array_in(h, "dense_2_kernel"), p3.kernel.data(), 16 * 4));
-    BOOST_TEST(same_bits(array_in(h, "dense_2_bias"), p3.bias.data(), 4));
+    BOOST_TEST(same_bits(array_in(h, "dense_1_kernel"), {p1.kernel.data(), 8 * 16}));
+    BOOST_TEST(same_bits(array_in(h, "dense_1_bias"), {p1.bias.data(), 16}));
+    BOOST_TEST(same_bits(array_in(h, "dense_2_kernel"), {p3.kernel.data(), 16 * 4}));
+    BOOST_TEST(same_bits(array_in(h, "dense_2_bias"), {p3.bias.data(), 4}));
 }
 
 BOOST_AUTO_TEST_CASE(bad_names_and_non_finite_weights_are_refused) {
@@ -153,12 +133,12 @@ BOOST_AUTO_TEST_CASE(bad_names_and_non_finite_weights_are_refused) {
 BOOST_AUTO_TEST_CASE(written_atomically) {
     TempDir t;
     const Small m = trained();
-    const fs::path file = t.dir / "small_weights.hpp";
+    const fs::path file = t.path / "small_weights.hpp";
     std::ofstream(file) << "old";
     ctnn::export_header(m, file, "small_weights");
-    BOOST_TEST((read_all(file) == ctnn::export_header_text(m, "small_weights")));
-    for (const auto& e : fs::directory_iterator(t.dir)) BOOST_TEST(e.path().filename() == "small_weights.hpp");
-    BOOST_CHECK_THROW(ctnn::export_header(m, t.dir / "missing" / "x.hpp", "x"), std::runtime_error);
+    BOOST_TEST((read_string(file) == ctnn::export_header_text(m, "small_weights")));
+    for (const auto& e : fs::directory_iterator(t.path)) BOOST_TEST(e.path().filename() == "small_weights.hpp");
+    BOOST_CHECK_THROW(ctnn::export_header(m, t.path / "missing" / "x.hpp", "x"), std::runtime_error);
 }
 
 BOOST_AUTO_TEST_CASE(a_consumer_of_another_architecture_does_not_compile) {
@@ -167,7 +147,7 @@ BOOST_AUTO_TEST_CASE(a_consumer_of_another_architecture_does_not_compile) {
         return;
     }
     TempDir t;
-    ctnn::export_header(trained(), t.dir / "small_weights.hpp", "small_weights");
+    ctnn::export_header(trained(), t.path / "small_weights.hpp", "small_weights");
     std::string log;
     // The same architecture (with another dropout rate: a run-time value) compiles...
     const std::string same = "ctnn::Sequential<ctnn::Input<8>, ctnn::Dense<16, ctnn::ReLU>, ctnn::Dropout, "

@@ -1,31 +1,17 @@
 #define BOOST_TEST_MODULE io_gnuplot
 #include <boost/test/unit_test.hpp>
 
-#include <unistd.h>
-
 #include <filesystem>
 #include <stdexcept>
 #include <string>
 
 #include "ctnn/io/gnuplot.hpp"
 #include "ctnn/io/png.hpp"
+#include "support/temp_dir.hpp"
 
 namespace fs = std::filesystem;
 
-namespace {
-struct TempDir {
-    fs::path dir;
-    TempDir() {
-        std::string name = (fs::temp_directory_path() / "ctnn-gnuplot-test-XXXXXX").string();
-        BOOST_TEST_REQUIRE(::mkdtemp(name.data()) != nullptr);
-        dir = name;
-    }
-    ~TempDir() {
-        std::error_code ignored;
-        fs::remove_all(dir, ignored);
-    }
-};
-}  // namespace
+using ctnn_test::TempDir;
 
 BOOST_AUTO_TEST_SUITE(gnuplot)
 
@@ -40,7 +26,7 @@ BOOST_AUTO_TEST_CASE(render_png_writes_the_image_or_explains_why_not) {
         return;
     }
     TempDir t;
-    const fs::path png = t.dir / "it's a plot.png";  // a quote and a space survive quoting
+    const fs::path png = t.path / "it's a plot.png";  // a quote and a space survive quoting
     ctnn::gnuplot::render_png(png, "set terminal png size 160,120\nplot x**2 notitle\n");
     const ctnn::Image img = ctnn::read_png(png);
     BOOST_TEST(img.width == 160u);
@@ -48,7 +34,7 @@ BOOST_AUTO_TEST_CASE(render_png_writes_the_image_or_explains_why_not) {
     BOOST_TEST(!fs::exists(png.string() + ".tmp"));
 
     // A broken script: an exception naming the file and quoting gnuplot, no PNG left behind.
-    const fs::path bad = t.dir / "bad.png";
+    const fs::path bad = t.path / "bad.png";
     std::string msg;
     try {
         ctnn::gnuplot::render_png(bad, "set terminal png\nplot no_such_function(x)\n");

@@ -1,14 +1,12 @@
 #define BOOST_TEST_MODULE plot_history
 #include <boost/test/unit_test.hpp>
 
-#include <cstdlib>
 #include <filesystem>
-#include <fstream>
 #include <string>
-#include <unistd.h>
 
 #include "ctnn/io/plot_history.hpp"
 #include "ctnn/io/png.hpp"
+#include "support/temp_dir.hpp"
 
 namespace {
 ctnn::History sample() {
@@ -42,8 +40,8 @@ BOOST_AUTO_TEST_CASE(history_lookup) {
 }
 
 BOOST_AUTO_TEST_CASE(renders_a_png_with_gnuplot) {
-    const auto dir = std::filesystem::temp_directory_path() / ("ctnn-curves-" + std::to_string(::getpid()));
-    std::filesystem::create_directories(dir);
+    const ctnn_test::TempDir tmp;
+    const auto& dir = tmp.path;
     const auto png = dir / "training-curves.png";
     const bool drawn = ctnn::plot_history(sample(), png);
     BOOST_TEST(std::filesystem::exists(dir / "training-curves.csv"));
@@ -56,7 +54,6 @@ BOOST_AUTO_TEST_CASE(renders_a_png_with_gnuplot) {
     const ctnn::Image img = ctnn::read_png(png);
     BOOST_TEST(img.width == 1000u);
     BOOST_TEST(img.height == 420u);
-    std::filesystem::remove_all(dir);
 }
 
 BOOST_AUTO_TEST_SUITE_END()

@@ -8,17 +8,18 @@
 
 #include <array>
 #include <cstdint>
-#include <cstdlib>
 #include <cstring>
 #include <filesystem>
-#include <fstream>
-#include <iterator>
 #include <set>
 #include <string>
 #include <vector>
 
 #include "ctnn/ctnn.hpp"
 #include "ctnn/io/weights.hpp"
+#include "support/files.hpp"
+#include "support/model_weights.hpp"
+#include "support/same_bits.hpp"
+#include "support/temp_dir.hpp"
 
 namespace fs = std::filesystem;
 using ctnn::WeightFileError;
@@ -26,50 +27,12 @@ using Kind = WeightFileError::Kind;
 
 namespace {
 
+using namespace ctnn_test;
+
 using Small = ctnn::Sequential<ctnn::Input<8>, ctnn::Dense<16, ctnn::ReLU>, ctnn::Dense<4>, ctnn::Softmax>;
 using Wider = ctnn::Sequential<ctnn::Input<8>, ctnn::Dense<12, ctnn::ReLU>, ctnn::Dense<4>, ctnn::Softmax>;
 using WithDropout = ctnn::Sequential<ctnn::Input<8>, ctnn::Dense<16>, ctnn::Tanh, ctnn::Dropout, ctnn::Dense<4>,
                                      ctnn::Softmax>;
-
-struct TempDir {
-    fs::path dir;
-    TempDir() {
-        std::string name = (fs::temp_directory_path() / "ctnn-weights-test-XXXXXX").string();
-        BOOST_TEST_REQUIRE(::mkdtemp(name.data()) != nullptr);
-        dir = name;
-    }
-    ~TempDir() {
-        std::error_code ignored;
-        fs::remove_all(dir, ignored);
-    }
-};
-
-std::string read_all(const fs::path& p) {
-    std::ifstream in(p, std::ios::binary);
-    return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
-}
-void write_all(const fs::path& p, const std::string& s) {
-    std::ofstream out(p, std::ios::binary | std::ios::trunc);
-    out << s;
-}
-
-// Every weight of a model, in file order.
-template <class M>
-std::vector<float> weights_of(const M& m) {
-    std::vector<float> w;
-    ctnn::detail::for_each_position<M>([&]<std::size_t I>() {
-        if constexpr (ctnn::is_dense_v<typename M::template layer_type<I>>) {
-            const auto& p = m.template params<I>();
-            w.insert(w.end(), p.kernel.begin(), p.kernel.end());
-            w.insert(w.end(), p.bias.begin(), p.bias.end());
-        }
-    });
-    return w;
-}
-bool same_bits(const std::vector<float>& a, const std::vector<float>& b) {
-    // memcmp on two empty vectors would pass null pointers (UB even for size 0).
-    return a.size() == b.size() && (a.empty() || std::memcmp(a.data(), b.data(), a.size() * sizeof(float)) == 0);
-}
 
 // Fixed batches of a 4-class problem on 8 features.
 struct Batches {
@@ -114,7 +77,7 @@ BOOST_AUTO_TEST_SUITE(io_weights)
 
 BOOST_AUTO_TEST_CASE(round_trip_is_exact_and_the_layout_is_documented) {
     TempDir t;
-    const fs::path file = t.dir / "small.ctnnw";
+    const fs::path file = t.path / "small.ctnnw";
     Small a;
     a.initialize(3);
     ctnn::save_weights(a, file);
@@ -127,7 +90,7 @@ BOOST_AUTO_TEST_CASE(round_trip_is_exact_and_the_layout_is_documented) {
     const auto pa = a.predict_one(x), pb = b.predict_one(x);
     BOOST_TEST(std::memcmp(pa.data(), pb.data(), sizeof pa) == 0);
 
-    const std::string bytes = read_all(file);
+    const std::string bytes = read_string(file);
     const std::string sig = ctnn::weights_signature<Small>();
     BOOST_TEST(bytes.size() == 56 + sig.size() + 4 * Small::param_count + 4);
     BOOST_TEST(bytes.compare(0, 8, std::string("CTNNWGT\0", 8)) == 0);
@@ -145,16 +108,16 @@ BOOST_AUTO_TEST_CASE(round_trip_is_exact_and_the_layout_is_documented) {
     std::memcpy(&first, bytes.data() + 56 + sig.size(), 4);  // (the test host is little-endian)
     BOOST_TEST(first == a.params<1>().kernel[0]);
     // No temporary left behind.
-    for (const auto& e : fs::directory_iterator(t.dir)) BOOST_TEST(e.path().filename() == "small.ctnnw");
+    for (const auto& e : fs::directory_iterator(t.path)) BOOST_TEST(e.path().filename() == "small.ctnnw");
 }
 
 BOOST_AUTO_TEST_CASE(every_failure_has_its_own_error_naming_the_file_and_leaves_the_model_alone) {
     TempDir t;
-    const fs::path good = t.dir / "good.ctnnw";
+    const fs::path good = t.path / "good.ctnnw";
     Small saved;
     saved.initialize(5);
     ctnn::save_weights(saved, good);
-    const std::string bytes = read_all(good);
+    const std::string bytes = read_string(good);
 
     Small m;
     m.initialize(7);
@@ -169,40 +132,40 @@ BOOST_AUTO_TEST_CASE(every_failure_has_its_own_error_naming_the_file_and_leaves_
         kinds.insert(e.kind());
     };
 
-    expect(t.dir / "absent.ctnnw", Kind::missing, "no such file");
+    expect(t.path / "absent.ctnnw", Kind::missing, "no such file");
 
-    write_all(t.dir / "text.ctnnw", "this is not a weight file at all, just some text that is long enough\n");
-    expect(t.dir / "text.ctnnw", Kind::not_weight_file, "not a ctnn weight file");
+    write_string(t.path / "text.ctnnw", "this is not a weight file at all, just some text that is long enough\n");
+    expect(t.path / "text.ctnnw", Kind::not_weight_file, "not a ctnn weight file");
 
     for (const std::size_t cut : {std::size_t{5}, std::size_t{40}, std::size_t{56 + 10}, bytes.size() - 1}) {
-        write_all(t.dir / "cut.ctnnw", bytes.substr(0, cut));
-        expect(t.dir / "cut.ctnnw", Kind::truncated, "truncated");
+        write_string(t.path / "cut.ctnnw", bytes.substr(0, cut));
+        expect(t.path / "cut.ctnnw", Kind::truncated, "truncated");
     }
 
     std::string flipped = bytes;
     flipped[bytes.size() - 40] ^= 0x10;  // inside the payload
-    write_all(t.dir / "flipped.ctnnw", flipped);
-    expect(t.dir / "flipped.ctnnw", Kind::corrupt, "checksum mismatch");
+    write_string(t.path / "flipped.ctnnw", flipped);
+    expect(t.path / "flipped.ctnnw", Kind::corrupt, "checksum mismatch");
 
     std::string v2 = bytes;
     v2[8] = 2;
-    write_all(t.dir / "v2.ctnnw", v2);
-    expect(t.dir / "v2.ctnnw", Kind::version, "format version 2");
+    write_string(t.path / "v2.ctnnw", v2);
+    expect(t.path / "v2.ctnnw", Kind::version, "format version 2");
 
     std::string be = bytes;
     std::memcpy(be.data() + 12, "\1\2\3\4", 4);
-    write_all(t.dir / "be.ctnnw", be);
-    expect(t.dir / "be.ctnnw", Kind::byte_order, "big-endian");
+    write_string(t.path / "be.ctnnw", be);
+    expect(t.path / "be.ctnnw", Kind::byte_order, "big-endian");
 
     std::string f16 = bytes;
     f16[16] = 2;
-    write_all(t.dir / "f16.ctnnw", f16);
-    expect(t.dir / "f16.ctnnw", Kind::dtype, "float32");
+    write_string(t.path / "f16.ctnnw", f16);
+    expect(t.path / "f16.ctnnw", Kind::dtype, "float32");
 
     Wider w;
-    ctnn::save_weights(w, t.dir / "wider.ctnnw");
-    expect(t.dir / "wider.ctnnw", Kind::architecture, "different architecture");
-    const WeightFileError arch = load_error([&] { ctnn::load_weights(m, t.dir / "wider.ctnnw"); });
+    ctnn::save_weights(w, t.path / "wider.ctnnw");
+    expect(t.path / "wider.ctnnw", Kind::architecture, "different architecture");
+    const WeightFileError arch = load_error([&] { ctnn::load_weights(m, t.path / "wider.ctnnw"); });
     const std::string msg = arch.what();
     BOOST_TEST(msg.find("  > 1 Dense (None, 8) -> (None, 12) relu") != std::string::npos, msg);  // saved
     BOOST_TEST(msg.find("  > 1 Dense (None, 8) -> (None, 16) relu") != std::string::npos, msg);  // expected
@@ -215,11 +178,11 @@ BOOST_AUTO_TEST_CASE(every_failure_has_its_own_error_naming_the_file_and_leaves_
 
 BOOST_AUTO_TEST_CASE(a_failed_write_leaves_the_previous_file_intact) {
     TempDir t;
-    const fs::path file = t.dir / "model.ctnnw";
+    const fs::path file = t.path / "model.ctnnw";
     Small old_model;
     old_model.initialize(1);
     ctnn::save_weights(old_model, file);
-    const std::string old_bytes = read_all(file);
+    const std::string old_bytes = read_string(file);
 
     // A child process with a 300-byte file-size limit: the write fails part-way (EFBIG).
     const pid_t pid = ::fork();
@@ -243,14 +206,14 @@ BOOST_AUTO_TEST_CASE(a_failed_write_leaves_the_previous_file_intact) {
     ::waitpid(pid, &status, 0);
     BOOST_TEST_REQUIRE(WIFEXITED(status));
     BOOST_TEST(WEXITSTATUS(status) == 0);
-    BOOST_TEST((read_all(file) == old_bytes));
+    BOOST_TEST((read_string(file) == old_bytes));
     std::size_t entries = 0;
-    for (const auto& e : fs::directory_iterator(t.dir)) entries += e.path().filename() == "model.ctnnw" ? 1 : 100;
+    for (const auto& e : fs::directory_iterator(t.path)) entries += e.path().filename() == "model.ctnnw" ? 1 : 100;
     BOOST_TEST(entries == 1u);  // the temporary was removed
 
     // A directory that does not exist: the error names the file.
     try {
-        ctnn::save_weights(old_model, t.dir / "no" / "such" / "dir.ctnnw");
+        ctnn::save_weights(old_model, t.path / "no" / "such" / "dir.ctnnw");
         BOOST_FAIL("expected std::runtime_error");
     } catch (const std::runtime_error& e) {
         BOOST_TEST(std::string(e.what()).find("dir.ctnnw") != std::string::npos, e.what());
@@ -294,16 +257,16 @@ void check_resume(const ctnn::Optimizer& opt, const fs::path& file) {
 
 BOOST_AUTO_TEST_CASE(resuming_from_a_file_equals_an_uninterrupted_run) {
     TempDir t;
-    check_resume<Small>(ctnn::Adam{}, t.dir / "adam.ctnnw");
-    check_resume<Small>(ctnn::Adam{.amsgrad = true}, t.dir / "amsgrad.ctnnw");
-    check_resume<Small>(ctnn::SGD{.learning_rate = 0.05f, .momentum = 0.9f, .nesterov = true}, t.dir / "sgd.ctnnw");
-    check_resume<Small>(ctnn::RMSprop{.momentum = 0.5f, .centered = true}, t.dir / "rmsprop.ctnnw");
+    check_resume<Small>(ctnn::Adam{}, t.path / "adam.ctnnw");
+    check_resume<Small>(ctnn::Adam{.amsgrad = true}, t.path / "amsgrad.ctnnw");
+    check_resume<Small>(ctnn::SGD{.learning_rate = 0.05f, .momentum = 0.9f, .nesterov = true}, t.path / "sgd.ctnnw");
+    check_resume<Small>(ctnn::RMSprop{.momentum = 0.5f, .centered = true}, t.path / "rmsprop.ctnnw");
 }
 
 BOOST_AUTO_TEST_CASE(resuming_with_dropout_restores_the_models_training_state) {
     TempDir t;
     // Dropout masks are keyed by the model's seed and step counter: both travel.
-    check_resume<WithDropout>(ctnn::Adam{}, t.dir / "dropout.ctnnw");
+    check_resume<WithDropout>(ctnn::Adam{}, t.path / "dropout.ctnnw");
     // fit() shuffles with the model's generator, and starts each epoch from
     // the identity permutation: its state travels too, so fit(1) + save +
     // load + fit(1) equals fit(2).
@@ -317,9 +280,9 @@ BOOST_AUTO_TEST_CASE(resuming_with_dropout_restores_the_models_training_state) {
     for (auto* m : {&straight, &first, &resumed}) m->compile("categorical_crossentropy", ctnn::Adam{});
     straight.fit(x, y, {.epochs = 2, .batch_size = 10, .verbose = 0});
     first.fit(x, y, one);
-    ctnn::save_weights(first, t.dir / "fit.ctnnw", true);
+    ctnn::save_weights(first, t.path / "fit.ctnnw", true);
     resumed.initialize(77);
-    ctnn::load_weights(resumed, t.dir / "fit.ctnnw");
+    ctnn::load_weights(resumed, t.path / "fit.ctnnw");
     resumed.fit(x, y, one);
     BOOST_TEST(same_bits(weights_of(resumed), weights_of(straight)));
 }
@@ -330,7 +293,7 @@ BOOST_AUTO_TEST_CASE(optimizer_state_needs_the_same_optimizer_or_can_be_skipped)
     Small a;
     a.compile("categorical_crossentropy", ctnn::Adam{});
     data.train(a, 0, 2);
-    ctnn::save_weights(a, t.dir / "adam.ctnnw", true);
+    ctnn::save_weights(a, t.path / "adam.ctnnw", true);
 
     Small b;
     b.initialize(8);
@@ -338,7 +301,7 @@ BOOST_AUTO_TEST_CASE(optimizer_state_needs_the_same_optimizer_or_can_be_skipped)
     data.train(b, 0, 1);
     const std::vector<float> before = weights_of(b);
     const auto slot0 = b.optimizer().slot_state(2);
-    const WeightFileError e = load_error([&] { ctnn::load_weights(b, t.dir / "adam.ctnnw"); });
+    const WeightFileError e = load_error([&] { ctnn::load_weights(b, t.path / "adam.ctnnw"); });
     BOOST_TEST((e.kind() == Kind::optimizer));
     BOOST_TEST(std::string(e.what()).find("saved with optimizer Adam but this model is compiled with SGD") !=
                std::string::npos, e.what());
@@ -346,7 +309,7 @@ BOOST_AUTO_TEST_CASE(optimizer_state_needs_the_same_optimizer_or_can_be_skipped)
     BOOST_TEST(same_bits(b.optimizer().slot_state(2).tensors[0], slot0.tensors[0]));
     BOOST_TEST(b.optimizer().iterations() == 1);
 
-    ctnn::load_weights(b, t.dir / "adam.ctnnw", /*restore_optimizer=*/false);
+    ctnn::load_weights(b, t.path / "adam.ctnnw", /*restore_optimizer=*/false);
     BOOST_TEST(same_bits(weights_of(b), weights_of(a)));
     BOOST_TEST(b.optimizer().iterations() == 1);  // untouched
 }
@@ -357,13 +320,13 @@ BOOST_AUTO_TEST_CASE(a_damaged_training_state_is_caught_by_the_checksum) {
     Small a;
     a.compile("categorical_crossentropy", ctnn::Adam{});
     data.train(a, 0, 2);
-    ctnn::save_weights(a, t.dir / "a.ctnnw", true);
-    std::string bytes = read_all(t.dir / "a.ctnnw");
+    ctnn::save_weights(a, t.path / "a.ctnnw", true);
+    std::string bytes = read_string(t.path / "a.ctnnw");
     bytes[bytes.size() - 8] ^= 1;  // last Adam slot tensor
-    write_all(t.dir / "a.ctnnw", bytes);
+    write_string(t.path / "a.ctnnw", bytes);
     Small b;
     b.compile("categorical_crossentropy", ctnn::Adam{});
-    const WeightFileError e = load_error([&] { ctnn::load_weights(b, t.dir / "a.ctnnw"); });
+    const WeightFileError e = load_error([&] { ctnn::load_weights(b, t.path / "a.ctnnw"); });
     BOOST_TEST((e.kind() == Kind::corrupt));
     BOOST_TEST(b.optimizer().iterations() == 0);
 }
