@@ -6,13 +6,14 @@
 #include <cmath>
 #include <cstddef>
 #include <cstdint>
-#include <cstring>
 #include <latch>
 #include <span>
 #include <thread>
 #include <vector>
 
 #include "ctnn/ctnn.hpp"
+#include "support/same_bits.hpp"
+#include "support/synthetic_data.hpp"
 
 // Sequential::predict_one is documented as const, allocation-free and free of
 // shared state: "safe to call from several threads at once on one trained
@@ -32,43 +33,21 @@
 
 namespace {
 
-using ctnn::Dense;
-using ctnn::Dropout;
-using ctnn::Input;
-using ctnn::ReLU;
-using ctnn::Sequential;
-using ctnn::Softmax;
+using ctnn_test::same_bits;
 
-using Model = Sequential<Input<784>, Dense<64>, ReLU, Dropout, Dense<10>, Softmax>;
+using Model =
+    ctnn::Sequential<ctnn::Input<784>, ctnn::Dense<64>, ctnn::ReLU, ctnn::Dropout, ctnn::Dense<10>, ctnn::Softmax>;
 constexpr std::size_t samples = 200;
 constexpr std::size_t threads = 4;
 
 // Inputs in [0, 1) and one-hot labels (the largest of ten input blocks), fixed seed.
-struct Data {
-    ctnn::Tensor<float, 784> x;
-    ctnn::Tensor<float, 10> y;
-};
-Data make_data(std::size_t n, std::uint64_t seed) {
-    ctnn::Generator g(seed);
-    Data d{ctnn::Tensor<float, 784>(n), ctnn::Tensor<float, 10>(n, 0.0f)};
-    for (auto& v : d.x.flat()) v = g.uniform(0.0f, 1.0f);
-    for (std::size_t r = 0; r < n; ++r) {
-        std::size_t best = 0;
-        float best_sum = -1.0f;
-        for (std::size_t c = 0; c < 10; ++c) {
-            float s = 0.0f;
-            for (std::size_t j = c * 78; j < (c + 1) * 78; ++j) s += d.x(r, j);
-            if (s > best_sum) best_sum = s, best = c;
-        }
-        d.y(r, best) = 1.0f;
-    }
-    return d;
-}
+using Data = ctnn_test::Data<784, 10>;
+Data make_data(std::size_t n, std::uint64_t seed) { return ctnn_test::make_data<784, 10>(n, seed); }
 
 // A small but real model: a few Adam steps with dropout on synthetic data.
 Model trained_model() {
     Model m;
-    m.layer<3>() = Dropout(0.3);
+    m.layer<3>() = ctnn::Dropout(0.3);
     m.initialize(42);
     m.compile(ctnn::categorical_crossentropy, "adam", {"accuracy"});
     const Data train = make_data(256, 7);
@@ -84,8 +63,6 @@ using Output = std::array<float, 10>;
 std::span<const float, 784> sample(const ctnn::Tensor<float, 784>& x, std::size_t i) {
     return std::span<const float, 784>(x.row(i), 784);
 }
-
-bool same_bits(const Output& a, const Output& b) { return std::memcmp(a.data(), b.data(), sizeof(Output)) == 0; }
 
 }  // namespace
 

@@ -5,10 +5,11 @@
 #include <cmath>
 #include <cstddef>
 #include <cstdint>
-#include <cstring>
 #include <vector>
 
 #include "ctnn/ctnn.hpp"
+#include "support/same_bits.hpp"
+#include "support/synthetic_data.hpp"
 
 // Sequential's contract: "the same seed and thread count give the same
 // weights after training". Dropout masks are counter-based draws keyed by
@@ -25,39 +26,16 @@
 
 namespace {
 
-using ctnn::Dense;
-using ctnn::Dropout;
-using ctnn::Input;
-using ctnn::ReLU;
-using ctnn::Sequential;
-using ctnn::Softmax;
+using ctnn_test::same_bits;
 
-using Model = Sequential<Input<784>, Dense<64>, ReLU, Dropout, Dense<64>, ReLU, Dropout, Dense<10>, Softmax>;
+using Model = ctnn::Sequential<ctnn::Input<784>, ctnn::Dense<64>, ctnn::ReLU, ctnn::Dropout, ctnn::Dense<64>,
+                               ctnn::ReLU, ctnn::Dropout, ctnn::Dense<10>, ctnn::Softmax>;
 constexpr std::size_t batch = 128;
 constexpr int steps = 30;
 
-struct Data {
-    ctnn::Tensor<float, 784> x;
-    ctnn::Tensor<float, 10> y;
-};
+using Data = ctnn_test::Data<784, 10>;
 const Data& data() {
-    static const Data d = [] {
-        constexpr std::size_t n = 4 * batch;
-        ctnn::Generator g(2024);
-        Data d{ctnn::Tensor<float, 784>(n), ctnn::Tensor<float, 10>(n, 0.0f)};
-        for (auto& v : d.x.flat()) v = g.uniform(0.0f, 1.0f);
-        for (std::size_t r = 0; r < n; ++r) {
-            std::size_t best = 0;
-            float best_sum = -1.0f;
-            for (std::size_t c = 0; c < 10; ++c) {
-                float s = 0.0f;
-                for (std::size_t j = c * 78; j < (c + 1) * 78; ++j) s += d.x(r, j);
-                if (s > best_sum) best_sum = s, best = c;
-            }
-            d.y(r, best) = 1.0f;
-        }
-        return d;
-    }();
+    static const Data d = ctnn_test::make_data<784, 10>(4 * batch, 2024);
     return d;
 }
 
@@ -66,8 +44,8 @@ std::vector<float> train(std::uint64_t seed, int threads) {
     const int before = ctnn::num_threads();
     ctnn::set_num_threads(threads);
     Model m;
-    m.layer<3>() = Dropout(0.25);
-    m.layer<6>() = Dropout(0.25);
+    m.layer<3>() = ctnn::Dropout(0.25);
+    m.layer<6>() = ctnn::Dropout(0.25);
     m.initialize(seed);
     m.compile(ctnn::categorical_crossentropy, "adam", {"accuracy"});
     const Data& d = data();
@@ -77,10 +55,6 @@ std::vector<float> train(std::uint64_t seed, int threads) {
     }
     ctnn::set_num_threads(before);
     return m.get_weights();
-}
-
-bool same_bits(const std::vector<float>& a, const std::vector<float>& b) {
-    return a.size() == b.size() && std::memcmp(a.data(), b.data(), a.size() * sizeof(float)) == 0;
 }
 
 // max |a - b| / max(|a|, |b|) over the elements (0 where both are 0).

@@ -13,6 +13,8 @@
 #include <vector>
 
 #include "ctnn/ctnn.hpp"
+#include "support/model_weights.hpp"
+#include "support/synthetic_data.hpp"
 
 // ctnn::Sequential: a network that is a type, with Keras' calls.
 // Expected numbers and text come from the book (Listing 1.3.2 of "Advanced
@@ -106,30 +108,9 @@ static_assert(std::is_same_v<Mlp::train_plan<ctnn::MeanSquaredError>,
 
 // ---- helpers ---------------------------------------------------------------------------
 
-// Random inputs in [0, 1) and one-hot labels from a fixed seed.
-template <std::size_t In, std::size_t Out>
-struct Data {
-    ctnn::Tensor<float, In> x;
-    ctnn::Tensor<float, Out> y;
-};
-template <std::size_t In, std::size_t Out>
-Data<In, Out> make_data(std::size_t n, std::uint64_t seed) {
-    ctnn::Generator g(seed);
-    Data<In, Out> d{ctnn::Tensor<float, In>(n), ctnn::Tensor<float, Out>(n, 0.0f)};
-    for (auto& v : d.x.flat()) v = g.uniform(0.0f, 1.0f);
-    for (std::size_t r = 0; r < n; ++r) {
-        // A learnable label: which quarter of the input has the largest sum.
-        std::size_t best = 0;
-        float best_sum = -1.0f;
-        for (std::size_t c = 0; c < Out; ++c) {
-            float s = 0.0f;
-            for (std::size_t j = c * (In / Out); j < (c + 1) * (In / Out); ++j) s += d.x(r, j);
-            if (s > best_sum) best_sum = s, best = c;
-        }
-        d.y(r, best) = 1.0f;
-    }
-    return d;
-}
+// Random inputs in [0, 1) and one-hot labels from a fixed seed (for <20, 4>:
+// which quarter of the input has the largest sum).
+using ctnn_test::make_data;
 
 std::vector<std::string> lines_of(const std::string& text) {
     std::vector<std::string> lines;
@@ -149,23 +130,7 @@ double keras_time_field(const std::string& value, const std::string& unit) {
     return -1.0;
 }
 
-template <class M, std::size_t... I>
-std::vector<float> all_weights(M& m, std::index_sequence<I...>) {
-    std::vector<float> w;
-    auto add = [&]<std::size_t J>() {
-        if constexpr (ctnn::is_dense_v<typename M::template layer_type<J>>) {
-            const auto& p = m.template params<J>();
-            w.insert(w.end(), p.kernel.begin(), p.kernel.end());
-            w.insert(w.end(), p.bias.begin(), p.bias.end());
-        }
-    };
-    (add.template operator()<I>(), ...);
-    return w;
-}
-template <class M>
-std::vector<float> all_weights(M& m) {
-    return all_weights(m, std::make_index_sequence<M::num_layers>{});
-}
+using ctnn_test::weights_of;
 
 }  // namespace
 
@@ -404,7 +369,7 @@ BOOST_AUTO_TEST_CASE(same_seed_same_weights_different_seed_different_weights) {
         model.initialize(seed);
         model.compile(ctnn::categorical_crossentropy, "adam");
         model.fit(d.x, d.y, {.epochs = 2, .batch_size = 32, .verbose = 0});
-        return all_weights(model);
+        return weights_of(model);
     };
     const auto a = train(11), b = train(11), c = train(12);
     BOOST_TEST_REQUIRE(a.size() == Small::param_count);
@@ -419,7 +384,7 @@ BOOST_AUTO_TEST_CASE(same_seed_same_weights_different_seed_different_weights) {
     for (const float b0 : fresh.params<1>().bias) BOOST_TEST(b0 == 0.0f);
     Small again;
     again.initialize(11);
-    BOOST_TEST(all_weights(fresh) == all_weights(again));
+    BOOST_TEST(weights_of(fresh) == weights_of(again));
 }
 
 // ---- run-time errors -----------------------------------------------------------------
