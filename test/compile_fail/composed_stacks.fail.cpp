@@ -1,4 +1,5 @@
 // CTNN_EXPECT: at_layer<3>, ctnn::expected<ctnn::Shape<300> ?>, ctnn::got<ctnn::Shape<256> ?>
+// CTNN_MAX_ERRORS: 1
 // A nested stack that starts with its own Input keeps it as a shape check
 // where the stacks join: Block expects 300 features but is composed after a
 // 256-wide layer. Positions count the flattened layers: 0 Input<784>,

@@ -1,4 +1,5 @@
 // CTNN_EXPECT: at_layer<0>, ctnn::expected<ctnn::Shape<784> ?>, ctnn::got<ctnn::Shape<700> ?>
+// CTNN_MAX_ERRORS: 1
 // Data handed to fit() must have the model's input width: x rows of 700
 // features for an Input<784> model is a compile error at the input (layer 0),
 // naming both shapes.

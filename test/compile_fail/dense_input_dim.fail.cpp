@@ -1,4 +1,5 @@
 // CTNN_EXPECT: at_layer<2>, ctnn::expected<ctnn::Shape<200> ?>, ctnn::got<ctnn::Shape<256> ?>
+// CTNN_MAX_ERRORS: 1
 // A Dense that states its input width (Keras' input_dim) is checked against
 // the width the previous layer produces: layer 2 declares 200 inputs but the
 // Dense<256> before it gives 256. The error names the position and both

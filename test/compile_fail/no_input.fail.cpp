@@ -1,4 +1,5 @@
 // CTNN_EXPECT: CTNN_NO_INPUT_SHAPE
+// CTNN_MAX_ERRORS: 1
 // A model must know its input width: the first layer is an Input<...> or a
 // Dense stating Keras' input_dim. A bare Dense<256> first is rejected with
 // ctnn's message.

@@ -1,4 +1,5 @@
 // CTNN_EXPECT: at_layer<8>, ctnn::expected<ctnn::Shape<10> ?>, ctnn::got<ctnn::Shape<9> ?>
+// CTNN_MAX_ERRORS: 1
 // Labels handed to fit() must have the model's output width: one-hot rows of
 // 9 for the 10-unit output of Listing 1.3.2 is a compile error at the last
 // layer (position 8, the Softmax), naming both shapes.

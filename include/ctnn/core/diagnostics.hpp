@@ -7,6 +7,10 @@
 //                        ctnn::got<ctnn::Shape<700>>>
 // on the same error, on GCC and on Clang. Layer positions count from 0 in
 // the order the layers are written, the Input included.
+//
+// detail::check_shape<Where, Expected, Got>() reports a mismatch and returns
+// true either way, so a mismatch is exactly one error: shape inference goes
+// on with the layer's declared output and nothing downstream fails again.
 #include <cstddef>
 #include <type_traits>
 
@@ -38,14 +42,26 @@ struct shape_mismatch {
 };
 
 namespace detail {
+// shape_mismatch is named only inside shape_check's static_assert, never by
+// the function or variable that computes the answer: Clang 14 stops treating
+// a function or variable as a constant expression when a class it names
+// fails to instantiate, and every shape, plan and tensor type derived from it
+// then fails in turn (about 18 follow-on errors). shape_check instantiates
+// cleanly and its value is true.
 template <class Where, class Expected, class Got>
-consteval bool check_shape() {
-    if constexpr (!std::is_same_v<Expected, Got>) {
-        (void)sizeof(shape_mismatch<Where, expected<Expected>, got<Got>>);
-        return true;  // the instantiation above is the error; no second one
-    } else {
-        return true;
-    }
+struct shape_check {
+    static constexpr bool value = true;
+};
+template <class Where, class Expected, class Got>
+    requires(!std::is_same_v<Expected, Got>)
+struct shape_check<Where, Expected, Got> {
+    static_assert(sizeof(shape_mismatch<Where, expected<Expected>, got<Got>>) > 0);  // the one error
+    static constexpr bool value = true;
+};
+
+template <class Where, class Expected, class Got>
+constexpr bool check_shape() {
+    return shape_check<Where, Expected, Got>::value;
 }
 }  // namespace detail
 

@@ -3,11 +3,13 @@
 //
 // For a layer type L at position I receiving Shape In:
 //   layer_traits<L>::role                 its fusion role (producer, epilogue, ...)
-//   output_shape_t<L, I, In>              its output shape (a compile error
-//                                         naming I and both shapes if L does
-//                                         not accept In)
-//   layer_param_count<L, In>              trainable parameters
-//   layer_class_name<L>()                 Keras' class name for summary
+//   output_shape_t<L, I, In>              its output shape (if L does not
+//                                         accept In: one compile error naming
+//                                         I and both shapes, and still L's
+//                                         declared output, so inference goes
+//                                         on without follow-on errors)
+//   layer_traits<L>::params<In>           trainable parameters
+//   layer_traits<L>::class_name, prefix   Keras' class name and name prefix
 #include <cstddef>
 #include <type_traits>
 
@@ -125,8 +127,9 @@ struct layer_traits<Flatten> : detail::parameter_free_traits {
 // The output shape of L at position I given In; instantiating it runs the check.
 template <class L, std::size_t I, class In>
 struct output_shape {
-    // Evaluating `accepts` instantiates shape_mismatch<...> on a mismatch:
-    // that instantiation is the (single) error the user reads.
+    // Evaluating `accepts` reports a mismatch (detail::check_shape: the one
+    // error the user reads) and is true either way, so `type` below is L's
+    // declared output and later layers are checked against it.
     static_assert(layer_traits<L>::template accepts<I, In>);
     using type = typename layer_traits<L>::template output<In>;
 };
