@@ -28,9 +28,14 @@
 //     p the panel's rows are adjacent); with two non-unit strides each
 //     gemm_mr x kc panel is first packed into a stack buffer.
 //   * Rows are split among OpenMP threads in chunks of whole panels (so the
-//     epilogue sees distinct rows per thread), scheduled dynamically, only
-//     above gemm_parallel_flops and with at least two panels per thread;
-//     m == 1 is serial.
+//     epilogue sees distinct (row, column) tiles per thread), scheduled
+//     dynamically, only above gemm_parallel_flops and with at least two
+//     panels per thread. With fewer rows than that and a B of at least
+//     gemm_column_split_bytes (batch-1 inference), the column tiles are split
+//     instead, statically, so each core keeps its share of B in its own L2
+//     from call to call: batch-1 latency is B streaming, not arithmetic.
+//   * A single row computes two column tiles at once (twice the independent
+//     FMA chains), the same chain per element.
 //     The tile grid never depends on the thread count, and every tile shape
 //     runs the same fma chain, hence the bit-identity guarantee.
 //   * No heap allocation: scratch lives on the stack (~22 KB per thread).
@@ -61,6 +66,7 @@ inline constexpr std::size_t gemm_nr = simd::registers >= 32 ? 4 : 2;   // vecto
 inline constexpr std::size_t gemm_kc = 256;                              // k block (A panel in L1)
 inline constexpr std::size_t gemm_mc_panels = 16;                        // row panels per C block (L2)
 inline constexpr double gemm_parallel_flops = 4.0e6;                     // below: one thread
+inline constexpr double gemm_column_split_bytes = 256.0 * 1024;          // B this large: split columns
 
 // f(std::integral_constant<size_t, I>) for the I in [1, Max] equal to n.
 template <std::size_t Max, class F>
@@ -70,17 +76,24 @@ inline void dispatch_1_to(std::size_t n, F&& f) {
     });
 }
 
-// Computes the row panels [q_begin, q_end) of C (gemm_mr rows each).
+// The number of column tiles of a C with N columns.
+template <std::size_t N>
+inline constexpr std::size_t gemm_column_tiles =
+    (N / simd::width + gemm_nr - 1) / gemm_nr + (N % simd::width ? 1 : 0);
+
+// Computes the row panels [q_begin, q_end) of C (gemm_mr rows each), in the
+// column tiles [t_begin, t_end).
 template <std::size_t N, class Epilogue>
 void gemm_tiles(std::size_t m, std::size_t k, const float* a, std::size_t a_rs, std::size_t a_cs, const float* b,
-                float* c, bool accumulate, const Epilogue& epi, std::size_t q_begin, std::size_t q_end) {
+                float* c, bool accumulate, const Epilogue& epi, std::size_t q_begin, std::size_t q_end,
+                std::size_t t_begin = 0, std::size_t t_end = gemm_column_tiles<N>) {
     constexpr std::size_t W = simd::width, MR = gemm_mr, NR = gemm_nr, KC = gemm_kc;
     constexpr std::size_t nvec = N / W;                  // whole vectors per row
     constexpr std::size_t ntail = N % W;                 // columns after them
     constexpr std::size_t nfull = (nvec + NR - 1) / NR;  // tiles of whole vectors
     constexpr std::size_t ntiles = nfull + (ntail ? 1 : 0);
-    static_assert(ntiles >= 1);
-    if (q_begin >= q_end) return;
+    static_assert(ntiles >= 1 && ntiles == gemm_column_tiles<N>);
+    if (q_begin >= q_end || t_begin >= t_end) return;
 
     alignas(64) float apack[MR * KC];
     alignas(64) float btail[ntail ? KC * W : 1];
@@ -100,9 +113,10 @@ void gemm_tiles(std::size_t m, std::size_t k, const float* a, std::size_t a_rs, 
             const bool last = kb + 1 == nk;
             const float* bk = b + p0 * N;
             if constexpr (ntail != 0) {
-                for (std::size_t p = 0; p < kc; ++p)
-                    for (std::size_t j = 0; j < W; ++j)
-                        btail[p * W + j] = j < ntail ? bk[p * N + nvec * W + j] : 0.0f;
+                if (t_end == ntiles)  // the tail tile is ours
+                    for (std::size_t p = 0; p < kc; ++p)
+                        for (std::size_t j = 0; j < W; ++j)
+                            btail[p * W + j] = j < ntail ? bk[p * N + nvec * W + j] : 0.0f;
             }
             for (std::size_t q = qb; q < qe; ++q) {
                 const std::size_t i0 = q * MR;
@@ -133,7 +147,7 @@ void gemm_tiles(std::size_t m, std::size_t k, const float* a, std::size_t a_rs, 
                 float* ci = c + i0 * N;
                 // k == 0 may come with b == nullptr: no arithmetic on it then (UB).
                 const float* bk0 = kc ? bk : nullptr;
-                for (std::size_t t = 0; t < ntiles; ++t) {
+                for (std::size_t t = t_begin; t < t_end; ++t) {
                     std::size_t j0, j1;
                     if (t < nfull) {
                         j0 = t * NR * W;
@@ -141,7 +155,13 @@ void gemm_tiles(std::size_t m, std::size_t k, const float* a, std::size_t a_rs, 
                         j1 = j0 + nv * W;
                         // Only two widths occur: NR, and nvec % NR for the last tile.
                         constexpr std::size_t vlast = nvec % NR ? nvec % NR : NR;
-                        if (nv == NR) {
+                        if (mr == 1 && nv == NR && t + 1 < t_end && nvec >= (t + 2) * NR) {
+                            // One row (batch-1 inference): NR chains alone wait on
+                            // FMA latency; two tiles at once give twice as many.
+                            j1 = j0 + 2 * NR * W;
+                            micro_kernel<1, 2 * NR, N, false>(kc, ap, ars, acs, bk0 ? bk0 + j0 : bk0, ci + j0, N, load_c, 0);
+                            ++t;
+                        } else if (nv == NR) {
                             dispatch_1_to<MR>(mr, [&](auto R) {
                                 micro_kernel<R, NR, N, false>(kc, ap, ars, acs, bk0 ? bk0 + j0 : bk0, ci + j0, N, load_c, 0);
                             });
@@ -176,11 +196,26 @@ void gemm(std::size_t m, std::size_t k, const float* a, std::size_t a_rs, std::s
     if constexpr (K != dynamic_extent) k = K;
     if (m == 0) return;
     const std::size_t npanels = (m + detail::gemm_mr - 1) / detail::gemm_mr;
+    constexpr std::size_t ntiles = detail::gemm_column_tiles<N>;
     int threads = 1;
 #if defined(_OPENMP)
-    if (m > 1 && 2.0 * double(m) * double(k) * double(N) >= detail::gemm_parallel_flops && !omp_in_parallel())
-        threads = omp_get_max_threads();
+    if (!omp_in_parallel()) threads = omp_get_max_threads();
 #endif
+    // Few rows and a large B (batch-1 inference): split the column tiles, so
+    // each thread streams only its share of B, which then stays in its own
+    // core's L2 from call to call (static split, same columns every call).
+    if (threads > 1 && npanels < 2 * std::size_t(threads) && ntiles >= 2 &&
+        double(k) * double(N) * sizeof(float) >= detail::gemm_column_split_bytes) {
+#if defined(_OPENMP)
+        const std::size_t teams = std::min<std::size_t>(std::size_t(threads), ntiles);
+#pragma omp parallel for schedule(static, 1) num_threads(int(teams))
+        for (std::size_t t = 0; t < teams; ++t)
+            detail::gemm_tiles<N>(m, k, a, a_rs, a_cs, b, c, accumulate, epi, 0, npanels, t * ntiles / teams,
+                                  (t + 1) * ntiles / teams);
+        return;
+#endif
+    }
+    if (m == 1 || 2.0 * double(m) * double(k) * double(N) < detail::gemm_parallel_flops) threads = 1;
     // Whole panels per thread; too few panels to balance: stay serial.
     threads = int(std::min<std::size_t>(std::size_t(threads), npanels / 2));
     if (threads <= 1) {
