@@ -549,4 +549,62 @@ BOOST_AUTO_TEST_CASE(sgd_step_is_w_minus_lr_grad) {
     BOOST_TEST(moved > 0u);
 }
 
+// ---- the optimizer fused into the weight-gradient product -----------------------------------
+// train_on_batch applies each Dense's update tile by tile inside its dW
+// product (and the bias's after its reduction); it must equal a separate
+// optimizer pass over the gradients compute_gradients stores, for every
+// optimizer variant, with regularizers (whose gradient joins in the tile).
+// No dropout here: compute_gradients does not advance the step, so the masks
+// of the two models would differ after the first step.
+
+BOOST_AUTO_TEST_CASE(fused_update_matches_a_separate_optimizer_pass) {
+    using M = Sequential<Input<7>, Dense<40>, ReLU, Dense<19>, Tanh, Dense<3>, Softmax>;
+    SGD momentum;
+    momentum.momentum = 0.9f;
+    momentum.nesterov = true;
+    RMSprop centered;
+    centered.centered = true;
+    centered.momentum = 0.5f;
+    Adam ams;
+    ams.amsgrad = true;
+    const std::vector<std::pair<std::string, Optimizer>> optimizers = {
+        {"sgd", SGD{}}, {"sgd nesterov", momentum}, {"rmsprop", RMSprop{}}, {"rmsprop centered momentum", centered},
+        {"adam", Adam{}}, {"adam amsgrad", ams}};
+    for (const auto& [name, opt] : optimizers) {
+        BOOST_TEST_CONTEXT(name) {
+            M fused, separate;
+            prepare(fused, 81);
+            prepare(separate, 81);
+            for (M* m : {&fused, &separate}) {
+                m->layer<1>().kernel_regularizer = L1L2(0.01f, 0.02f);
+                m->layer<1>().bias_regularizer = L2(0.03f);
+                m->layer<3>().kernel_regularizer = L1(0.01f);
+                m->compile(categorical_crossentropy, opt);
+            }
+            Optimizer by_hand = opt;
+            for (int s = 0; s < 3; ++s) {
+                const Data d = make_data<M>(13, Target::onehot, 82 + std::uint64_t(s));
+                const Evaluation ef = fused.train_on_batch(d.x.data(), d.y.data(), d.rows);
+                const Evaluation es = separate.compute_gradients(d.x.data(), d.y.data(), d.rows);
+                BOOST_TEST(ef.loss == es.loss);
+                for_each_dense<M>([&]<std::size_t I>() {
+                    auto& p = separate.template params<I>();
+                    by_hand.apply(2 * I, p.kernel.data(), p.kernel_grad.data(), p.kernel.size());
+                    by_hand.apply(2 * I + 1, p.bias.data(), p.bias_grad.data(), p.bias.size());
+                });
+                by_hand.finish_step();
+                for_each_dense<M>([&]<std::size_t I>() {
+                    const auto& f = fused.template params<I>();
+                    const auto& h = separate.template params<I>();
+                    BOOST_TEST_CONTEXT("step " << s << " layer " << I) {
+                        BOOST_TEST(f.kernel_grad == h.kernel_grad, tt::per_element());
+                        BOOST_TEST(f.kernel == h.kernel, tt::per_element());
+                        BOOST_TEST(f.bias == h.bias, tt::per_element());
+                    }
+                });
+            }
+        }
+    }
+}
+
 BOOST_AUTO_TEST_SUITE_END()

@@ -41,6 +41,7 @@
 #include "ctnn/core/random.hpp"
 #include "ctnn/core/tensor.hpp"
 #include "ctnn/kernels/gemm.hpp"
+#include "ctnn/kernels/transpose.hpp"
 #include "ctnn/model/layer_info.hpp"
 #include "ctnn/model/plan.hpp"
 #include "ctnn/model/stack.hpp"
@@ -420,7 +421,7 @@ public:
     Evaluation compute_gradients(const float* x, const float* y, std::size_t rows) {
         require_compiled("compute_gradients");
         ensure_capacity(rows);
-        return std::visit([&]<class L>(const L&) { return gradient_batch<L>(x, y, rows); }, loss_);
+        return std::visit([&]<class L>(const L&) { return gradient_batch<L, false>(x, y, rows); }, loss_);
     }
 
     // Sum of the kernel and bias regularization penalties (Keras' model.losses).
@@ -934,36 +935,31 @@ private:
 
     // FusedLoss: the loss already wrote dL/dz of the last step's activation
     // (p - t); a stand-alone Softmax / Sigmoid last step passes it through.
-    template <bool FusedLoss>
+    // Update: also apply the optimizer to each Dense's parameters as soon as
+    // their gradient is final — the kernel's inside the weight-gradient
+    // product, tile by tile while the gradient is in cache (train_on_batch);
+    // without it the gradients are only stored (compute_gradients).
+    template <bool FusedLoss, bool Update>
     void backward(const detail::StepContext& ctx, const float* x) {
         [&]<std::size_t... R>(std::index_sequence<R...>) {
-            (backward_step<num_steps - 1 - R, FusedLoss && R == 0>(ctx, step_input<num_steps - 1 - R>(x),
-                                                                   step<num_steps - 1 - R>{}),
+            (backward_step<num_steps - 1 - R, FusedLoss && R == 0, Update>(ctx, step_input<num_steps - 1 - R>(x),
+                                                                           step<num_steps - 1 - R>{}),
              ...);
         }(std::make_index_sequence<num_steps>{});
     }
 
-    template <std::size_t S, bool PassThrough, std::size_t At, std::size_t K, std::size_t N, class Act, std::size_t ActAt,
-              std::size_t DropAt>
+    template <std::size_t S, bool PassThrough, bool Update, std::size_t At, std::size_t K, std::size_t N, class Act,
+              std::size_t ActAt, std::size_t DropAt>
     void backward_step(const detail::StepContext& ctx, const float* x, DenseStep<At, K, N, Act, ActAt, DropAt>) {
         auto& p = std::get<At>(params_);
+        const auto& spec = std::get<At>(specs_);
         add_activity_gradient<S, At, N, Act, ActAt>(ctx, buffers_[S].grad.data());
         const float* g = buffers_[S].grad.data();
-        // dW = x^T g: rows of dW are input features, the batch is the inner dimension.
-        kernels::gemm<N>(K, ctx.rows, x, 1, K, g, p.kernel_grad.data(), false);
-        float* db = p.bias_grad.data();
-        std::fill_n(db, N, 0.0f);
-        for (std::size_t i = 0; i < ctx.rows; ++i) {
-            const float* gi = g + i * N;
-#pragma omp simd
-            for (std::size_t j = 0; j < N; ++j) db[j] += gi[j];
-        }
+        // dx = g W^T, with the previous step's finish fused into the tile;
+        // it reads W, so it comes before the update.
         if constexpr (S > 0) {
-            // dx = g W^T, with the previous step's finish fused into the tile.
             float* wt = p.kernel_t.data();
-            const float* w = p.kernel.data();
-            for (std::size_t k = 0; k < K; ++k)
-                for (std::size_t j = 0; j < N; ++j) wt[j * K + k] = w[k * N + j];
+            kernels::transpose<K, N>(p.kernel.data(), wt);
             float* dx = buffers_[S - 1].grad.data();
             if constexpr (tile_finish<S - 1>()) {
                 kernels::gemm<K, N>(ctx.rows, N, g, N, 1, wt, dx, false, finish_epilogue<S - 1>(ctx));
@@ -972,9 +968,32 @@ private:
                 finish_rows<S - 1>(ctx);
             }
         }
+        float* db = p.bias_grad.data();
+        std::fill_n(db, N, 0.0f);
+        for (std::size_t i = 0; i < ctx.rows; ++i) {
+            const float* gi = g + i * N;
+#pragma omp simd
+            for (std::size_t j = 0; j < N; ++j) db[j] += gi[j];
+        }
+        // dW = x^T g: rows of dW are input features, the batch is the inner dimension.
+        if constexpr (Update) {
+            spec.bias_regularizer.add_gradient(p.bias.data(), db, N);
+            optimizer_.prepare(2 * At + 1, N)(0, N, p.bias.data(), db);
+            const Optimizer::TensorUpdate update = optimizer_.prepare(2 * At, K * N);
+            const Regularizer reg = spec.kernel_regularizer;
+            float* const w = p.kernel.data();
+            kernels::gemm<N>(K, ctx.rows, x, 1, K, g, p.kernel_grad.data(), false,
+                             [=](std::size_t i, std::size_t j0, std::size_t j1, float* grow) {
+                                 float* wi = w + i * N;
+                                 if (reg.active()) reg.add_gradient(wi + j0, grow + j0, j1 - j0);
+                                 update(i * N + j0, j1 - j0, wi + j0, grow + j0);
+                             });
+        } else {
+            kernels::gemm<N>(K, ctx.rows, x, 1, K, g, p.kernel_grad.data(), false);
+        }
     }
 
-    template <std::size_t S, bool PassThrough, std::size_t At, std::size_t W, class Act>
+    template <std::size_t S, bool PassThrough, bool Update, std::size_t At, std::size_t W, class Act>
     void backward_step(const detail::StepContext& ctx, const float*, ActivationStep<At, W, Act>) {
         if constexpr (S > 0) {
             const float* g = buffers_[S].grad.data();
@@ -995,7 +1014,7 @@ private:
         }
     }
 
-    template <std::size_t S, bool PassThrough, std::size_t At, std::size_t W>
+    template <std::size_t S, bool PassThrough, bool Update, std::size_t At, std::size_t W>
     void backward_step(const detail::StepContext& ctx, const float*, DropoutStep<At, W>) {
         if constexpr (S > 0) {
             const float* g = buffers_[S].grad.data();
@@ -1074,33 +1093,32 @@ private:
         return forward_loss<L, false>(ctx, x, t);
     }
 
-    template <class L>
+    // Forward, loss and backward; with Update the optimizer step too (see
+    // backward), else the gradients (regularization included) are left in
+    // kernel_grad / bias_grad.
+    template <class L, bool Update>
     Evaluation gradient_batch(const float* x, const float* t, std::size_t rows) {
         const detail::StepContext ctx{rows, true, seed_, iteration_};
         Evaluation e = forward_loss<L, true>(ctx, x, t);
-        backward<std::tuple_element_t<num_steps, typename detail::plan_steps<train_plan<L>>::tuple>::fused>(ctx, x);
-        e.loss += regularization_penalty();
-        for_each_layer([&]<std::size_t I>() {
-            if constexpr (is_dense_v<layer_type<I>>) {
-                auto& p = std::get<I>(params_);
-                const auto& l = std::get<I>(specs_);
-                l.kernel_regularizer.add_gradient(p.kernel.data(), p.kernel_grad.data(), p.kernel.size());
-                l.bias_regularizer.add_gradient(p.bias.data(), p.bias_grad.data(), p.bias.size());
-            }
-        });
+        e.loss += regularization_penalty();  // of the weights before the update
+        backward<std::tuple_element_t<num_steps, typename detail::plan_steps<train_plan<L>>::tuple>::fused, Update>(ctx,
+                                                                                                                  x);
+        if constexpr (!Update) {
+            for_each_layer([&]<std::size_t I>() {
+                if constexpr (is_dense_v<layer_type<I>>) {
+                    auto& p = std::get<I>(params_);
+                    const auto& l = std::get<I>(specs_);
+                    l.kernel_regularizer.add_gradient(p.kernel.data(), p.kernel_grad.data(), p.kernel.size());
+                    l.bias_regularizer.add_gradient(p.bias.data(), p.bias_grad.data(), p.bias.size());
+                }
+            });
+        }
         return e;
     }
 
     template <class L>
     Evaluation train_batch(const float* x, const float* t, std::size_t rows) {
-        const Evaluation e = gradient_batch<L>(x, t, rows);
-        for_each_layer([&]<std::size_t I>() {
-            if constexpr (is_dense_v<layer_type<I>>) {
-                auto& p = std::get<I>(params_);
-                optimizer_.apply(2 * I, p.kernel.data(), p.kernel_grad.data(), p.kernel.size());
-                optimizer_.apply(2 * I + 1, p.bias.data(), p.bias_grad.data(), p.bias.size());
-            }
-        });
+        const Evaluation e = gradient_batch<L, true>(x, t, rows);
         optimizer_.finish_step();
         ++iteration_;
         return e;

@@ -4,12 +4,15 @@
 // Contract: holds one of SGD, RMSprop, Adam (built from the struct or from
 // Keras' string names "sgd", "rmsprop", "adam" at Keras' defaults) and one
 // state slot per parameter tensor. apply(slot, w, g, n) updates one tensor;
+// prepare(slot, n) returns the same update as a value applicable range by
+// range (the model fuses it into the weight-gradient product);
 // finish_step() advances `iterations` (Keras' optimizer.iterations) after
 // all tensors of a step are updated. The model's type does not depend on the
 // optimizer, so a program can take it from a flag without recompiling.
 // Serialization (io/weights.hpp): slot_count() / slot_state(i) read the
 // state as plain data; restore_state(iterations, slots) validates all of it
 // and then replaces the step count and every slot (strong guarantee).
+#include <algorithm>
 #include <array>
 #include <cstddef>
 #include <cstdint>
@@ -20,6 +23,10 @@
 #include <utility>
 #include <variant>
 #include <vector>
+
+#if defined(_OPENMP)
+#include <omp.h>
+#endif
 
 #include "ctnn/train/adam.hpp"
 #include "ctnn/train/rmsprop.hpp"
@@ -64,15 +71,48 @@ public:
                                     "' (known: sgd, rmsprop, adam)");
     }
 
-    void apply(std::size_t slot, float* w, const float* g, std::size_t n) {
+    // This step's update of the tensor in `slot` (n elements), as a value
+    // that can be applied to any range of it, from several threads on
+    // disjoint ranges: update(offset, count, w + offset, g + offset). The
+    // slot's state is sized here, so applying allocates nothing. It stays
+    // valid until the next prepare or apply on any slot.
+    struct TensorUpdate {
+        std::variant<SGD::Step, RMSprop::Step, Adam::Step> step;
+        void operator()(std::size_t offset, std::size_t count, float* w, const float* g) const noexcept {
+            std::visit([&](const auto& s) { s(offset, count, w, g); }, step);
+        }
+    };
+    TensorUpdate prepare(std::size_t slot, std::size_t n) {
         if (slots_.size() <= slot) slots_.resize(slot + 1);
-        std::visit(
-            [&](const auto& opt) {
+        return std::visit(
+            [&](const auto& opt) -> TensorUpdate {
                 using Slot = typename std::decay_t<decltype(opt)>::Slot;
                 if (!std::holds_alternative<Slot>(slots_[slot])) slots_[slot] = Slot{};
-                opt.update(std::get<Slot>(slots_[slot]), w, g, n, iterations_);
+                return {opt.prepare(std::get<Slot>(slots_[slot]), n, iterations_)};
             },
             config_);
+    }
+
+    // Updates the whole tensor w (n elements) from its gradient g; OpenMP-
+    // parallel above 32,768 elements (PyTorch's grain size).
+    void apply(std::size_t slot, float* w, const float* g, std::size_t n) {
+        const TensorUpdate update = prepare(slot, n);
+        if (n <= 32768) {
+            update(0, n, w, g);
+            return;
+        }
+#pragma omp parallel
+        {
+            std::size_t begin = 0, end = n;
+#if defined(_OPENMP)
+            // Equal shares in whole cache lines.
+            const std::size_t t = std::size_t(omp_get_thread_num()), T = std::size_t(omp_get_num_threads());
+            const std::size_t lines = (n + 15) / 16;
+            begin = std::min(n, lines * t / T * 16);
+            end = std::min(n, lines * (t + 1) / T * 16);
+#endif
+            update(begin, end - begin, w + begin, g + begin);
+        }
     }
     void finish_step() noexcept { ++iterations_; }
 

@@ -31,30 +31,42 @@ struct RMSprop {
 
     void validate() const {}
 
-    void update(Slot& s, float* w, const float* g, std::size_t n, std::int64_t iterations) const {
+    // This step's update of one tensor, applicable to any range of it (see
+    // Adam::Step).
+    struct Step {
+        float* rms;
+        float* mg;   // centered only, else null
+        float* mom;  // momentum > 0 only, else null
+        float lr, rho, eps, mu;
+        void operator()(std::size_t offset, std::size_t count, float* w, const float* g) const noexcept {
+            float* ro = rms + offset;
+            float* go = mg ? mg + offset : nullptr;
+            float* mo = mom ? mom + offset : nullptr;
+            const float l = lr, r = rho, e = eps, u = mu;
+            for (std::size_t i = 0; i < count; ++i) {
+                ro[i] = r * ro[i] + (1.0f - r) * g[i] * g[i];
+                float d = ro[i];
+                if (go) {
+                    go[i] = r * go[i] + (1.0f - r) * g[i];
+                    d -= go[i] * go[i];
+                }
+                if (mo) {
+                    mo[i] = u * mo[i] + l * g[i] / std::sqrt(d + e);
+                    w[i] -= mo[i];
+                } else {
+                    w[i] -= l * g[i] / (std::sqrt(d) + e);
+                }
+            }
+        }
+    };
+
+    Step prepare(Slot& s, std::size_t n, std::int64_t iterations) const {
         const float lr = learning_rate / (1.0f + decay * static_cast<float>(iterations));
         if (s.rms.size() != n) s.rms.assign(n, 0.0f);
         if (centered && s.mg.size() != n) s.mg.assign(n, 0.0f);
         if (momentum > 0.0f && s.mom.size() != n) s.mom.assign(n, 0.0f);
-        float* rms = s.rms.data();
-        float* mg = centered ? s.mg.data() : nullptr;
-        float* mom = momentum > 0.0f ? s.mom.data() : nullptr;
-        const float r = rho, eps = epsilon, mu = momentum;
-#pragma omp parallel for schedule(static) if (n > 32768)
-        for (std::size_t i = 0; i < n; ++i) {
-            rms[i] = r * rms[i] + (1.0f - r) * g[i] * g[i];
-            float d = rms[i];
-            if (mg) {
-                mg[i] = r * mg[i] + (1.0f - r) * g[i];
-                d -= mg[i] * mg[i];
-            }
-            if (mom) {
-                mom[i] = mu * mom[i] + lr * g[i] / std::sqrt(d + eps);
-                w[i] -= mom[i];
-            } else {
-                w[i] -= lr * g[i] / (std::sqrt(d) + eps);
-            }
-        }
+        return {s.rms.data(), centered ? s.mg.data() : nullptr, momentum > 0.0f ? s.mom.data() : nullptr,
+                lr, rho, epsilon, momentum};
     }
 };
 

@@ -33,22 +33,41 @@ struct SGD {
             throw std::invalid_argument("ctnn::SGD: momentum must be in [0, 1], got " + std::to_string(momentum));
     }
 
-    void update(Slot& s, float* w, const float* g, std::size_t n, std::int64_t iterations) const {
+    // This step's update of one tensor, applicable to any range of it (see
+    // Adam::Step).
+    struct Step {
+        float* velocity;  // null when momentum == 0
+        float lr, mu;
+        bool nesterov;
+        void operator()(std::size_t offset, std::size_t count, float* w, const float* g) const noexcept {
+            const float l = lr, m = mu;
+            if (!velocity) {
+#pragma omp simd
+                for (std::size_t i = 0; i < count; ++i) w[i] -= l * g[i];
+                return;
+            }
+            float* v = velocity + offset;
+            if (nesterov) {
+#pragma omp simd
+                for (std::size_t i = 0; i < count; ++i) {
+                    v[i] = m * v[i] - l * g[i];
+                    w[i] += m * v[i] - l * g[i];
+                }
+            } else {
+#pragma omp simd
+                for (std::size_t i = 0; i < count; ++i) {
+                    v[i] = m * v[i] - l * g[i];
+                    w[i] += v[i];
+                }
+            }
+        }
+    };
+
+    Step prepare(Slot& s, std::size_t n, std::int64_t iterations) const {
         const float lr = learning_rate / (1.0f + decay * static_cast<float>(iterations));
-        if (momentum == 0.0f) {
-#pragma omp parallel for simd schedule(static) if (n > 32768)
-            for (std::size_t i = 0; i < n; ++i) w[i] -= lr * g[i];
-            return;
-        }
+        if (momentum == 0.0f) return {nullptr, lr, 0.0f, false};
         if (s.velocity.size() != n) s.velocity.assign(n, 0.0f);
-        float* v = s.velocity.data();
-        const float mu = momentum;
-        const bool nest = nesterov;
-#pragma omp parallel for simd schedule(static) if (n > 32768)
-        for (std::size_t i = 0; i < n; ++i) {
-            v[i] = mu * v[i] - lr * g[i];
-            w[i] += nest ? mu * v[i] - lr * g[i] : v[i];
-        }
+        return {s.velocity.data(), lr, momentum, nesterov};
     }
 };
 
