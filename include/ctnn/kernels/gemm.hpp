@@ -226,7 +226,7 @@ void gemm(std::size_t m, std::size_t k, const float* a, std::size_t a_rs, std::s
     // Chunks of whole panels, handed out dynamically: a thread that loses its
     // core to another process does not hold the others up. Which thread gets
     // a chunk never changes how an element is computed.
-    const std::size_t chunk = std::clamp<std::size_t>(npanels / (4 * std::size_t(threads)), 1, detail::gemm_mc_panels);
+    const std::size_t chunk = std::clamp<std::size_t>(npanels / (8 * std::size_t(threads)), 1, detail::gemm_mc_panels);
     const std::size_t nchunks = (npanels + chunk - 1) / chunk;
 #pragma omp parallel for schedule(dynamic, 1) num_threads(threads)
     for (std::size_t q = 0; q < nchunks; ++q)
