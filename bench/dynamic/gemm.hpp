@@ -11,8 +11,9 @@
 //   independent FMA chains), k in blocks of at most 256 (exact: accumulators
 //   are stored and reloaded), columns past the last whole vector from a
 //   zero-padded copy of B's tail, A read in place, rows split among OpenMP
-//   threads in chunks of whole panels above 4 MFLOP. One FMA chain per element
-//   in increasing p, as ctnn's kernel.
+//   threads in chunks of whole panels above 4 MFLOP, columns split instead
+//   for a few rows against a large B (batch 1). One FMA chain per element in
+//   increasing p, as ctnn's kernel.
 // What run-time extents cost here: the tile widths are chosen by a run-time
 // switch, B's row stride and the loop bounds are variables (no constant
 // strides or fully unrolled tails for the compiler), and the epilogue cannot be
@@ -21,42 +22,21 @@
 #include <cstddef>
 #include <cstring>
 
-#if defined(__AVX512F__) || (defined(__AVX__) && defined(__FMA__))
-#include <immintrin.h>
-#endif
 #if defined(_OPENMP)
 #include <omp.h>
 #endif
 
+#include "ctnn/kernels/simd.hpp"  // the same vector type and fma as ctnn's kernel
+
 namespace dyn {
 
-#if defined(__AVX512F__)
-inline constexpr std::size_t vw = 16, nr = 4;
-#elif defined(__AVX__)
-inline constexpr std::size_t vw = 8, nr = 2;
-#else
-inline constexpr std::size_t vw = 4, nr = 2;
-#endif
-using vec = float __attribute__((vector_size(vw * sizeof(float))));
+using ctnn::kernels::simd::vec;
+inline constexpr std::size_t vw = ctnn::kernels::simd::width;
+inline constexpr std::size_t nr = ctnn::kernels::simd::registers >= 32 ? 4 : 2;
 inline constexpr std::size_t mr = 6, kc_max = 256, mc_panels = 16;
 inline constexpr double parallel_flops = 4.0e6;
-
-[[gnu::always_inline]] inline vec fmav(vec a, vec b, vec c) noexcept {
-#if defined(__AVX512F__)
-    return (vec)_mm512_fmadd_ps((__m512)a, (__m512)b, (__m512)c);
-#elif defined(__AVX__) && defined(__FMA__)
-    return (vec)_mm256_fmadd_ps((__m256)a, (__m256)b, (__m256)c);
-#else
-    return c + a * b;
-#endif
-}
-
-inline vec loadv(const float* p) noexcept {
-    vec v;
-    std::memcpy(&v, p, sizeof v);
-    return v;
-}
-inline void storev(float* p, vec v) noexcept { std::memcpy(p, &v, sizeof v); }
+using ctnn::kernels::simd::load;
+using ctnn::kernels::simd::store;
 
 // R rows x V vectors; with Partial (V == 1) only `ncols` columns of C are touched.
 template <std::size_t R, std::size_t V, bool Partial>
@@ -70,20 +50,20 @@ inline void micro(std::size_t kc, const float* a, std::size_t ars, std::size_t a
             } else if constexpr (Partial) {
                 alignas(64) float t[vw] = {};
                 std::memcpy(t, c + r * ldc, ncols * sizeof(float));
-                acc[r][v] = loadv(t);
+                acc[r][v] = load(t);
             } else {
-                acc[r][v] = loadv(c + r * ldc + v * vw);
+                acc[r][v] = load(c + r * ldc + v * vw);
             }
         }
     for (std::size_t p = 0; p < kc; ++p) {
         vec bv[V];
 #pragma GCC unroll 4
-        for (std::size_t v = 0; v < V; ++v) bv[v] = loadv(b + v * vw);
+        for (std::size_t v = 0; v < V; ++v) bv[v] = load(b + v * vw);
 #pragma GCC unroll 6
         for (std::size_t r = 0; r < R; ++r) {
             const vec ar = vec{} + a[r * ars];
 #pragma GCC unroll 4
-            for (std::size_t v = 0; v < V; ++v) acc[r][v] = fmav(ar, bv[v], acc[r][v]);
+            for (std::size_t v = 0; v < V; ++v) acc[r][v] = ctnn::kernels::simd::fma(ar, bv[v], acc[r][v]);
         }
         a += acs;
         b += ldb;
@@ -92,10 +72,10 @@ inline void micro(std::size_t kc, const float* a, std::size_t ars, std::size_t a
         for (std::size_t v = 0; v < V; ++v) {
             if constexpr (Partial) {
                 alignas(64) float t[vw];
-                storev(t, acc[r][v]);
+                store(t, acc[r][v]);
                 std::memcpy(c + r * ldc, t, ncols * sizeof(float));
             } else {
-                storev(c + r * ldc + v * vw, acc[r][v]);
+                store(c + r * ldc + v * vw, acc[r][v]);
             }
         }
 }
@@ -153,16 +133,29 @@ inline void gemm(std::size_t m, std::size_t n, std::size_t k, const float* a, st
     const std::size_t npanels = (m + mr - 1) / mr;
     int threads = 1;
 #if defined(_OPENMP)
-    if (m > 1 && 2.0 * double(m) * double(k) * double(n) >= parallel_flops && !omp_in_parallel())
-        threads = omp_get_max_threads();
+    if (!omp_in_parallel()) threads = omp_get_max_threads();
+    // Few rows and a large B (batch-1 inference): split the column tiles
+    // statically, as ctnn's kernel does, so each core streams its share of B.
+    const std::size_t tile = nr * vw, ntiles = (n + tile - 1) / tile;
+    if (threads > 1 && npanels < 2 * std::size_t(threads) && ntiles >= 2 &&
+        double(k) * double(n) * sizeof(float) >= 256.0 * 1024) {
+        const std::size_t teams = std::min<std::size_t>(std::size_t(threads), ntiles);
+#pragma omp parallel for schedule(static, 1) num_threads(int(teams))
+        for (std::size_t t = 0; t < teams; ++t) {
+            const std::size_t j0 = t * ntiles / teams * tile, j1 = std::min(n, (t + 1) * ntiles / teams * tile);
+            gemm_panels(m, j1 - j0, k, a, a_rs, a_cs, b + j0, ldb, c + j0, ldc, accumulate, 0, npanels);
+        }
+        return;
+    }
 #endif
+    if (m == 1 || 2.0 * double(m) * double(k) * double(n) < parallel_flops) threads = 1;
     threads = int(std::min<std::size_t>(std::size_t(threads), npanels / 2));
     if (threads <= 1) {
         gemm_panels(m, n, k, a, a_rs, a_cs, b, ldb, c, ldc, accumulate, 0, npanels);
         return;
     }
 #if defined(_OPENMP)
-    const std::size_t chunk = std::clamp<std::size_t>(npanels / (4 * std::size_t(threads)), 1, mc_panels);
+    const std::size_t chunk = std::clamp<std::size_t>(npanels / (8 * std::size_t(threads)), 1, mc_panels);
     const std::size_t nchunks = (npanels + chunk - 1) / chunk;
 #pragma omp parallel for schedule(dynamic, 1) num_threads(threads)
     for (std::size_t q = 0; q < nchunks; ++q)
