@@ -4,7 +4,9 @@
 // Contract: `rate` (run-time, in [0, 1)) is the fraction of units zeroed in
 // training; survivors are scaled by 1 / (1 - rate) so inference is the
 // identity (Keras' Dropout). Construction with a rate outside [0, 1) throws
-// std::invalid_argument. The mask is a counter-based draw keyed by the seed,
+// std::invalid_argument. (tf.keras 2.x accepts rate 1 in the constructor,
+// then tf.nn.dropout refuses it once fit runs — "rate ... in the range
+// [0, 1)"; ctnn refuses it at once, with that range.) The mask is a counter-based draw keyed by the seed,
 // the training step and the layer, so backward regenerates it instead of
 // storing it, and it does not depend on the thread count.
 // Fused into the preceding Dense step when it follows a Dense (or a Dense's
