@@ -382,6 +382,11 @@ public:
     // Inference on one sample: no allocation (scratch on the stack, sized by
     // the widest step at compile time), no shared state — safe to call from
     // several threads at once on one trained model. Dropout off.
+    // A Dense whose kernel is 256 KB or more is split by columns over the
+    // OpenMP team (each core streams its half of the weights). Inside an
+    // OpenMP parallel region it runs on the calling thread alone; a program
+    // calling it from threads of its own can make each call serial with
+    // ctnn::set_num_threads(1) in those threads (or OMP_NUM_THREADS=1).
     std::array<float, output_width> predict_one(std::span<const float, input_width> x) const {
         std::array<float, max_step_width()> a{}, b{};
         const float* in = x.data();
