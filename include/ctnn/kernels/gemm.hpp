@@ -155,12 +155,17 @@ void gemm_tiles(std::size_t m, std::size_t k, const float* a, std::size_t a_rs, 
                         j1 = j0 + nv * W;
                         // Only two widths occur: NR, and nvec % NR for the last tile.
                         constexpr std::size_t vlast = nvec % NR ? nvec % NR : NR;
-                        if (mr == 1 && nv == NR && t + 1 < t_end && nvec >= (t + 2) * NR) {
-                            // One row (batch-1 inference): NR chains alone wait on
-                            // FMA latency; two tiles at once give twice as many.
-                            j1 = j0 + 2 * NR * W;
-                            micro_kernel<1, 2 * NR, N, false>(kc, ap, ars, acs, bk0 ? bk0 + j0 : bk0, ci + j0, N, load_c, 0);
-                            ++t;
+                        // One row (batch-1 inference): NR chains alone wait on FMA
+                        // latency; two tiles at once give twice as many. (Not
+                        // instantiated for widths without two whole tiles.)
+                        constexpr bool can_pair = nvec >= 2 * NR;
+                        if (can_pair && mr == 1 && nv == NR && t + 1 < t_end && nvec >= (t + 2) * NR) {
+                            if constexpr (can_pair) {
+                                j1 = j0 + 2 * NR * W;
+                                micro_kernel<1, 2 * NR, N, false>(kc, ap, ars, acs, bk0 ? bk0 + j0 : bk0, ci + j0, N,
+                                                                  load_c, 0);
+                                ++t;
+                            }
                         } else if (nv == NR) {
                             dispatch_1_to<MR>(mr, [&](auto R) {
                                 micro_kernel<R, NR, N, false>(kc, ap, ars, acs, bk0 ? bk0 + j0 : bk0, ci + j0, N, load_c, 0);
