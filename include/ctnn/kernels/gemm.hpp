@@ -12,8 +12,10 @@
 // Once a tile of C is final, `epi(i, j0, j1, c_row)` is called for each row i
 // of the tile with the columns [j0, j1), c_row pointing at C[i, 0]: the fused
 // bias / activation / dropout / gradient epilogue, applied while the tile is
-// still in cache. It is called exactly once for each (i, j) and from several
-// OpenMP threads for distinct rows, so it must not share mutable state.
+// still in cache. It is called exactly once for each (i, j), from several
+// OpenMP threads for distinct (row, column range) pairs — the batch-1 column
+// split gives one row's ranges to different threads — so it must touch only
+// columns [j0, j1) of its row and share no mutable state.
 // Guarantees: each C[i, j] sums over p in increasing order whatever the thread
 // count, so results are bit-identical across thread counts.
 //

@@ -997,15 +997,16 @@ private:
 #pragma omp simd
             for (std::size_t j = 0; j < N; ++j) db[j] += gi[j];
         }
-        // dW = x^T g: rows of dW are input features, the batch is the inner dimension.
         if constexpr (Update) {
             spec.bias_regularizer.add_gradient(p.bias.data(), db, N);
             optimizer_.prepare(2 * At + 1, N)(0, N, p.bias.data(), db);
+            // dW = x^T g (rows of dW are input features, the batch is the
+            // inner dimension), each finished tile updated in the epilogue.
             kernels::gemm<N>(K, ctx.rows, x, 1, K, g, p.kernel_grad.data(), false,
                              detail::UpdateEpilogue<N>{p.kernel.data(), spec.kernel_regularizer,
                                                        optimizer_.prepare(2 * At, K * N)});
         } else {
-            kernels::gemm<N>(K, ctx.rows, x, 1, K, g, p.kernel_grad.data(), false);
+            kernels::gemm<N>(K, ctx.rows, x, 1, K, g, p.kernel_grad.data(), false);  // dW = x^T g
         }
     }
 
