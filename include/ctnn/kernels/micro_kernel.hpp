@@ -9,7 +9,9 @@
 // with A(r, p) = a[r * ars + p * acs] (a packed panel or A itself), B rows
 // LDB floats apart. With Partial, V must be 1 and only the first `ncols`
 // columns of C are read and written (the column tail of a matrix whose width
-// is not a multiple of the vector width; B then points at a zero-padded copy).
+// is not a multiple of the vector width); B's tail is then read in place with
+// masked loads where the target has them (simd::masked_memory), otherwise B
+// points at a zero-padded copy.
 //
 // Every element goes through the same chain of fma's in increasing p, whatever
 // R, V or Partial: splitting C into tiles differently never changes a bit.
@@ -43,7 +45,12 @@ inline void micro_kernel(std::size_t kc, const float* a, std::size_t ars, std::s
     simd::static_for<R>([&](auto r) { aoff[r] = r * ars; });
     for (std::size_t p = 0; p < kc; ++p) {
         vec bv[V];
-        simd::static_for<V>([&](auto v) { bv[v] = simd::load(b + v * W); });
+        simd::static_for<V>([&](auto v) {
+            if constexpr (Partial && simd::masked_memory)
+                bv[v] = simd::load_partial(b, ncols);
+            else
+                bv[v] = simd::load(b + v * W);
+        });
         simd::static_for<R>([&](auto r) {
             const vec ar = simd::splat(a[aoff[r]]);
             simd::static_for<V>([&](auto v) { acc[r][v] = simd::fma(ar, bv[v], acc[r][v]); });

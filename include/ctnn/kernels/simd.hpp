@@ -14,7 +14,7 @@
 #include <cstddef>
 #include <utility>
 
-#if defined(__AVX512F__) || (defined(__AVX__) && defined(__FMA__))
+#if defined(__AVX__)
 #include <immintrin.h>
 #endif
 
@@ -41,16 +41,42 @@ using vec = float __attribute__((vector_size(width * sizeof(float))));
 
 [[gnu::always_inline]] inline void store(float* p, vec v) noexcept { __builtin_memcpy(p, &v, sizeof v); }
 
-// First n (< width) lanes from / to memory; the other lanes read as zero.
+// First n (< width) lanes from / to memory; the other lanes read as zero and
+// are never touched in memory. With AVX-512 or AVX these are single masked
+// instructions (`masked_memory`), cheap enough for an inner loop: gemm then
+// reads a matrix's column tail in place instead of copying it.
+#if defined(__AVX512F__)
+inline constexpr bool masked_memory = true;
+[[gnu::always_inline]] inline vec load_partial(const float* p, std::size_t n) noexcept {
+    return (vec)_mm512_maskz_loadu_ps(__mmask16((1u << n) - 1), p);
+}
+[[gnu::always_inline]] inline void store_partial(float* p, vec v, std::size_t n) noexcept {
+    _mm512_mask_storeu_ps(p, __mmask16((1u << n) - 1), (__m512)v);
+}
+#elif defined(__AVX__)
+inline constexpr bool masked_memory = true;
+// Lane l is active when its mask lane has the sign bit set: the first n.
+[[gnu::always_inline]] inline __m256i lane_mask(std::size_t n) noexcept {
+    static constexpr int ones_then_zeros[16] = {-1, -1, -1, -1, -1, -1, -1, -1, 0, 0, 0, 0, 0, 0, 0, 0};
+    return _mm256_loadu_si256(reinterpret_cast<const __m256i*>(ones_then_zeros + 8 - n));
+}
+[[gnu::always_inline]] inline vec load_partial(const float* p, std::size_t n) noexcept {
+    return (vec)_mm256_maskload_ps(p, lane_mask(n));
+}
+[[gnu::always_inline]] inline void store_partial(float* p, vec v, std::size_t n) noexcept {
+    _mm256_maskstore_ps(p, lane_mask(n), (__m256)v);
+}
+#else
+inline constexpr bool masked_memory = false;
 inline vec load_partial(const float* p, std::size_t n) noexcept {
     vec v{};
     for (std::size_t l = 0; l < n; ++l) v[l] = p[l];
     return v;
 }
-
 inline void store_partial(float* p, vec v, std::size_t n) noexcept {
     for (std::size_t l = 0; l < n; ++l) p[l] = v[l];
 }
+#endif
 
 [[gnu::always_inline]] inline vec splat(float s) noexcept {
     return [s]<std::size_t... L>(std::index_sequence<L...>) { return vec{((void)L, s)...}; }(
