@@ -9,8 +9,9 @@
 //   B row-major k x n (row stride ldb), C row-major m x n (row stride ldc);
 //   register tiles of 6 rows x 4 vectors (AVX-512: 6 x 64 floats, 24
 //   independent FMA chains), k in blocks of at most 256 (exact: accumulators
-//   are stored and reloaded), columns past the last whole vector from a
-//   zero-padded copy of B's tail, A read in place, rows split among OpenMP
+//   are stored and reloaded), columns past the last whole vector read with
+//   masked loads (or from a zero-padded copy of B's tail without them), A
+//   read in place, rows split among OpenMP
 //   threads in chunks of whole panels above 4 MFLOP, columns split instead
 //   for a few rows against a large B (batch 1). One FMA chain per element in
 //   increasing p, as ctnn's kernel.
@@ -20,7 +21,6 @@
 // fused per tile because callers are layer objects behind virtual calls.
 #include <algorithm>
 #include <cstddef>
-#include <cstring>
 
 #if defined(_OPENMP)
 #include <omp.h>
@@ -37,6 +37,8 @@ inline constexpr std::size_t mr = 6, kc_max = 256, mc_panels = 16;
 inline constexpr double parallel_flops = 4.0e6;
 using ctnn::kernels::simd::load;
 using ctnn::kernels::simd::store;
+// Read B's column tail in place (masked loads) where the target has them.
+inline constexpr bool tail_in_place = ctnn::kernels::simd::masked_memory;
 
 // R rows x V vectors; with Partial (V == 1) only `ncols` columns of C are touched.
 template <std::size_t R, std::size_t V, bool Partial>
@@ -48,9 +50,7 @@ inline void micro(std::size_t kc, const float* a, std::size_t ars, std::size_t a
             if (!load_c) {
                 acc[r][v] = vec{};
             } else if constexpr (Partial) {
-                alignas(64) float t[vw] = {};
-                std::memcpy(t, c + r * ldc, ncols * sizeof(float));
-                acc[r][v] = load(t);
+                acc[r][v] = ctnn::kernels::simd::load_partial(c + r * ldc, ncols);
             } else {
                 acc[r][v] = load(c + r * ldc + v * vw);
             }
@@ -58,7 +58,12 @@ inline void micro(std::size_t kc, const float* a, std::size_t ars, std::size_t a
     for (std::size_t p = 0; p < kc; ++p) {
         vec bv[V];
 #pragma GCC unroll 4
-        for (std::size_t v = 0; v < V; ++v) bv[v] = load(b + v * vw);
+        for (std::size_t v = 0; v < V; ++v) {
+            if constexpr (Partial && tail_in_place)
+                bv[v] = ctnn::kernels::simd::load_partial(b, ncols);
+            else
+                bv[v] = load(b + v * vw);
+        }
 #pragma GCC unroll 6
         for (std::size_t r = 0; r < R; ++r) {
             const vec ar = vec{} + a[r * ars];
@@ -71,9 +76,7 @@ inline void micro(std::size_t kc, const float* a, std::size_t ars, std::size_t a
     for (std::size_t r = 0; r < R; ++r)
         for (std::size_t v = 0; v < V; ++v) {
             if constexpr (Partial) {
-                alignas(64) float t[vw];
-                store(t, acc[r][v]);
-                std::memcpy(c + r * ldc, t, ncols * sizeof(float));
+                ctnn::kernels::simd::store_partial(c + r * ldc, acc[r][v], ncols);
             } else {
                 store(c + r * ldc + v * vw, acc[r][v]);
             }
@@ -97,7 +100,7 @@ inline void gemm_panels(std::size_t m, std::size_t n, std::size_t k, const float
                         std::size_t a_cs, const float* b, std::size_t ldb, float* c, std::size_t ldc, bool accumulate,
                         std::size_t q_begin, std::size_t q_end) {
     const std::size_t nvec = n / vw, ntail = n % vw;
-    alignas(64) float btail[kc_max * vw];
+    alignas(64) float btail[tail_in_place ? 1 : kc_max * vw];
     const std::size_t nk = k == 0 ? 1 : (k + kc_max - 1) / kc_max;
     const std::size_t kcb = (k + nk - 1) / nk;
     for (std::size_t qb = q_begin; qb < q_end; qb += mc_panels) {
@@ -107,7 +110,7 @@ inline void gemm_panels(std::size_t m, std::size_t n, std::size_t k, const float
             const std::size_t kc = std::min(k, p0 + kcb) - std::min(k, p0);
             const bool load_c = accumulate || kb > 0;
             const float* bk = b + p0 * ldb;
-            if (ntail)
+            if (ntail && !tail_in_place)
                 for (std::size_t p = 0; p < kc; ++p)
                     for (std::size_t j = 0; j < vw; ++j)
                         btail[p * vw + j] = j < ntail ? bk[p * ldb + nvec * vw + j] : 0.0f;
@@ -120,7 +123,10 @@ inline void gemm_panels(std::size_t m, std::size_t n, std::size_t k, const float
                     micro_rows<nr, false>(rows, kc, ap, a_rs, a_cs, bk + v0 * vw, ldb, ci + v0 * vw, ldc, load_c, 0);
                 for (; v0 < nvec; ++v0)
                     micro_rows<1, false>(rows, kc, ap, a_rs, a_cs, bk + v0 * vw, ldb, ci + v0 * vw, ldc, load_c, 0);
-                if (ntail)
+                if (ntail && tail_in_place)
+                    micro_rows<1, true>(rows, kc, ap, a_rs, a_cs, bk + nvec * vw, ldb, ci + nvec * vw, ldc, load_c,
+                                        ntail);
+                else if (ntail)
                     micro_rows<1, true>(rows, kc, ap, a_rs, a_cs, btail, vw, ci + nvec * vw, ldc, load_c, ntail);
             }
         }
