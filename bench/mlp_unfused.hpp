@@ -1,6 +1,6 @@
 #pragma once
 // ctnn unfused: the Listing 1.3.2 network with ctnn's static shapes and the
-// same ctnn::kernels::gemm, but no epilogues — bias add, ReLU, dropout mask,
+// same ctnn::kernels::gemm and transpose, but no epilogues — bias add, ReLU, dropout mask,
 // softmax + loss gradient, dropout and ReLU derivatives, bias gradients and
 // Adam each as its own sweep over memory, each writing its own buffer, as a
 // layer-by-layer framework does. Against ctnn fused it isolates what fusion
@@ -15,6 +15,7 @@
 #include "ctnn/core/aligned_allocator.hpp"
 #include "ctnn/core/random.hpp"
 #include "ctnn/kernels/gemm.hpp"
+#include "ctnn/kernels/transpose.hpp"
 #include "dynamic/network.hpp"  // adam_update, softmax_crossentropy_rows, softmax_rows: the same plain loops
 #include "mlp_common.hpp"
 
@@ -51,9 +52,8 @@ void dense_backward(std::size_t rows, const float* x, const float* g, DenseParam
 #pragma omp simd
         for (std::size_t j = 0; j < N; ++j) db[j] += g[i * N + j];
     }
-    if (dx) {  // dx = g W^T
-        for (std::size_t k = 0; k < K; ++k)
-            for (std::size_t j = 0; j < N; ++j) p.wt[j * K + k] = p.w[k * N + j];
+    if (dx) {  // dx = g W^T (the same transpose kernel as the fused model: only fusion differs)
+        ctnn::kernels::transpose<K, N>(p.w.data(), p.wt.data());
         ctnn::kernels::gemm<K, N>(rows, N, g, N, 1, p.wt.data(), dx, false);
     }
 }

@@ -8,8 +8,9 @@
 // Every shape is a run-time value; layers sit behind virtual calls
 // (class Layer { virtual forward / backward / update }); each layer is its own
 // sweep over memory with its own output and gradient buffers; the matrix
-// products are dyn::gemm (bench/dynamic/gemm.hpp: ctnn's algorithm with
-// run-time extents, since ctnn's kernel needs a static N). The arithmetic is
+// products and Wᵀ are dyn::gemm and dyn::transpose (bench/dynamic/gemm.hpp:
+// ctnn's algorithms with run-time extents, since ctnn's kernel needs a
+// static N). The arithmetic is
 // ctnn's, operation for operation (same dropout mask hash and keys, same
 // softmax/crossentropy formula, same Adam), so the self-check can demand equal
 // losses.
@@ -103,8 +104,7 @@ public:
             for (std::size_t j = 0; j < n_; ++j) db[j] += gi[j];
         }
         if (dx) {  // dx = dy W^T
-            for (std::size_t k = 0; k < in; ++k)
-                for (std::size_t j = 0; j < n_; ++j) wt_[j * in + k] = w_[k * n_ + j];
+            transpose(in, n_, w_.data(), wt_.data());
             gemm(ctx.rows, in, n_, dy, n_, 1, wt_.data(), in, dx, in, false);
         }
     }

@@ -1,6 +1,7 @@
 // ctnn::kernels::transpose against the definition dst[j][i] = src[i][j], on
-// shapes around its 16 x 16 tile (1, 10, 15, 16, 17, 33, 256, 784) and the
-// Listing model's kernels (784 x 256, 256 x 256, 256 x 10).
+// shapes around its 16 x 16 tile (1, 10, 15, 16, 17, 33, 48, 256, 784: whole
+// tiles, which AVX-512 builds transpose in registers, next to ragged ones) and
+// the Listing model's kernels (784 x 256, 256 x 256, 256 x 10).
 #define BOOST_TEST_MODULE transpose
 #include <boost/test/unit_test.hpp>
 
@@ -33,6 +34,9 @@ BOOST_AUTO_TEST_CASE(small_and_ragged_shapes) {
     check<16, 16>();
     check<17, 33>();
     check<33, 16>();
+    check<32, 48>();
+    check<48, 33>();
+    check<33, 48>();
 }
 
 BOOST_AUTO_TEST_CASE(listing_model_kernels) {
