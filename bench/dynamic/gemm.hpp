@@ -12,7 +12,7 @@
 //   are stored and reloaded), columns past the last whole vector read with
 //   masked loads (or from a zero-padded copy of B's tail without them), A
 //   read in place, rows split among OpenMP
-//   threads in chunks of whole panels above 4 MFLOP, columns split instead
+//   threads in chunks of whole panels above 0.5 MFLOP, columns split instead
 //   for a few rows against a large B (batch 1). One FMA chain per element in
 //   increasing p, as ctnn's kernel.
 // What run-time extents cost here: the tile widths are chosen by a run-time
@@ -35,7 +35,7 @@ using ctnn::kernels::simd::vec;
 inline constexpr std::size_t vw = ctnn::kernels::simd::width;
 inline constexpr std::size_t nr = ctnn::kernels::simd::registers >= 32 ? 4 : 2;
 inline constexpr std::size_t mr = 6, kc_max = 256, mc_panels = 16;
-inline constexpr double parallel_flops = 4.0e6;
+inline constexpr double parallel_flops = 0.5e6;  // as ctnn's gemm_parallel_flops
 using ctnn::kernels::simd::load;
 using ctnn::kernels::simd::store;
 // Read B's column tail in place (masked loads) where the target has them.

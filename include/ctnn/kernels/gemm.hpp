@@ -69,7 +69,10 @@ inline constexpr std::size_t gemm_mr = 6;                                // rows
 inline constexpr std::size_t gemm_nr = simd::registers >= 32 ? 4 : 2;   // vectors per register tile
 inline constexpr std::size_t gemm_kc = 256;                              // k block (A panel in L1)
 inline constexpr std::size_t gemm_mc_panels = 16;                        // row panels per C block (L2)
-inline constexpr double gemm_parallel_flops = 4.0e6;                     // below: one thread
+// Below this, one thread. A fork/join costs ~0.7 us here; the training step's
+// N = 10 and K = 10 products (0.66 MFLOP, 7-10 us on one thread) still gain
+// 1.4-1.7x from a second thread.
+inline constexpr double gemm_parallel_flops = 0.5e6;
 inline constexpr double gemm_column_split_bytes = 256.0 * 1024;          // B this large: split columns
 
 // f(std::integral_constant<size_t, I>) for the I in [1, Max] equal to n.
