@@ -2,8 +2,6 @@
 #define BOOST_TEST_NO_MAIN  // main() below skips (exit 77) before any case runs when MNIST is absent
 #include <boost/test/unit_test.hpp>
 
-#include <unistd.h>
-
 #include <cstdint>
 #include <cstring>
 #include <filesystem>
@@ -16,6 +14,7 @@
 #include "ctnn/io/classify_image.hpp"
 #include "ctnn/io/png.hpp"
 #include "ctnn/io/weights.hpp"
+#include "support/temp_dir.hpp"
 
 // The classify_digit path end to end on real MNIST: train Listing 1.3.2's
 // model for one epoch, save it as mlp_mnist --save does, load it as
@@ -26,24 +25,11 @@ namespace fs = std::filesystem;
 
 namespace {
 
-struct TempDir {
-    fs::path dir;
-    TempDir() {
-        std::string name = (fs::temp_directory_path() / "ctnn-classify-test-XXXXXX").string();
-        if (::mkdtemp(name.data()) == nullptr) throw std::runtime_error("mkdtemp failed");
-        dir = name;
-    }
-    ~TempDir() {
-        std::error_code ignored;
-        fs::remove_all(dir, ignored);
-    }
-};
-
 struct Trained {
     ctnn::mnist::Data data = ctnn::mnist::load_data();
     examples::ListingMlp model;
-    TempDir tmp;
-    fs::path weights = tmp.dir / "mlp-mnist.ctnnw";
+    ctnn_test::TempDir tmp;
+    fs::path weights = tmp.path / "mlp-mnist.ctnnw";
     Trained() {
         model.layer<3>() = ctnn::Dropout(0.45);
         model.layer<6>() = ctnn::Dropout(0.45);
@@ -90,9 +76,9 @@ BOOST_AUTO_TEST_CASE(png_digits_are_classified_as_the_model_classifies_them) {
         for (std::size_t k = 0; k < 784; ++k) inv[k] = static_cast<std::uint8_t>(255 - px[k]);
         for (std::size_t y = 0; y < 56; ++y)
             for (std::size_t c = 0; c < 56; ++c) big[y * 56 + c] = px[(y / 2) * 28 + c / 2];
-        const fs::path plain = t.tmp.dir / ("digit" + std::to_string(i) + ".png");
-        const fs::path dark = t.tmp.dir / ("digit" + std::to_string(i) + "-inverted.png");
-        const fs::path large = t.tmp.dir / ("digit" + std::to_string(i) + "-56.png");
+        const fs::path plain = t.tmp.path / ("digit" + std::to_string(i) + ".png");
+        const fs::path dark = t.tmp.path / ("digit" + std::to_string(i) + "-inverted.png");
+        const fs::path large = t.tmp.path / ("digit" + std::to_string(i) + "-56.png");
         ctnn::write_png(plain, 28, 28, 1, px);
         ctnn::write_png(dark, 28, 28, 1, inv);
         ctnn::write_png(large, 56, 56, 1, big);

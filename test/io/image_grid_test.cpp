@@ -1,8 +1,6 @@
 #define BOOST_TEST_MODULE io_image_grid
 #include <boost/test/unit_test.hpp>
 
-#include <unistd.h>
-
 #include <cstdint>
 #include <filesystem>
 #include <stdexcept>
@@ -12,6 +10,7 @@
 #include "ctnn/core/tensor.hpp"
 #include "ctnn/io/image_grid.hpp"
 #include "ctnn/io/png.hpp"
+#include "support/temp_dir.hpp"
 
 namespace fs = std::filesystem;
 
@@ -89,9 +88,8 @@ BOOST_AUTO_TEST_CASE(too_many_images_or_zero_sizes_throw) {
 }
 
 BOOST_AUTO_TEST_CASE(written_grid_reads_back_identically) {
-    std::string name = (fs::temp_directory_path() / "ctnn-grid-test-XXXXXX").string();
-    BOOST_TEST_REQUIRE(::mkdtemp(name.data()) != nullptr);
-    const fs::path dir = name, p = dir / "grid.png";
+    const ctnn_test::TempDir tmp;
+    const fs::path p = tmp.path / "grid.png";
     const auto tiles = three_tiles();
     ctnn::write_image_grid(p, tiles, 1, 3);
     const ctnn::Image back = ctnn::read_png_gray(p);
@@ -99,7 +97,6 @@ BOOST_AUTO_TEST_CASE(written_grid_reads_back_identically) {
     BOOST_TEST(back.width == want.width);
     BOOST_TEST(back.height == want.height);
     BOOST_TEST(back.pixels == want.pixels, boost::test_tools::per_element());
-    fs::remove_all(dir);
 }
 
 BOOST_AUTO_TEST_SUITE_END()

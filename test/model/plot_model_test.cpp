@@ -5,20 +5,16 @@
 #include <filesystem>
 #include <fstream>
 #include <string>
-#include <unistd.h>
 
 #include "ctnn/ctnn.hpp"
 #include "ctnn/io/png.hpp"
+#include "support/scoped_env.hpp"
+#include "support/temp_dir.hpp"
 
 namespace {
 using Mlp = ctnn::Sequential<ctnn::Input<784>, ctnn::Dense<256>, ctnn::ReLU, ctnn::Dropout, ctnn::Dense<256>, ctnn::ReLU,
                              ctnn::Dropout, ctnn::Dense<10>, ctnn::Softmax>;
 
-std::filesystem::path temp_dir() {
-    auto d = std::filesystem::temp_directory_path() / ("ctnn-plot-" + std::to_string(::getpid()));
-    std::filesystem::create_directories(d);
-    return d;
-}
 std::string slurp(const std::filesystem::path& p) {
     std::ifstream in(p);
     return {std::istreambuf_iterator<char>(in), {}};
@@ -79,7 +75,8 @@ BOOST_AUTO_TEST_CASE(png_is_rendered_when_graphviz_is_installed) {
         return;
     }
     Mlp m;
-    const auto png = temp_dir() / "mlp-mnist.png";
+    const ctnn_test::TempDir tmp;
+    const auto png = tmp.path / "mlp-mnist.png";
     const ctnn::PlotResult r = ctnn::plot_model(m, png, {.show_shapes = true});
     BOOST_TEST(r.rendered);
     const ctnn::Image img = ctnn::read_png(png);
@@ -89,13 +86,13 @@ BOOST_AUTO_TEST_CASE(png_is_rendered_when_graphviz_is_installed) {
 }
 
 BOOST_AUTO_TEST_CASE(without_dot_it_writes_the_dot_file_and_says_so) {
-    const char* old = std::getenv("PATH");
-    const std::string saved = old ? old : "";
-    ::setenv("PATH", "/nonexistent", 1);
     Mlp m;
-    const auto png = temp_dir() / "no-graphviz.png";
-    const ctnn::PlotResult r = ctnn::plot_model(m, png, {.show_shapes = true});
-    ::setenv("PATH", saved.c_str(), 1);
+    const ctnn_test::TempDir tmp;
+    const auto png = tmp.path / "no-graphviz.png";
+    const ctnn::PlotResult r = [&] {
+        const ctnn_test::ScopedEnv no_path("PATH", "/nonexistent");
+        return ctnn::plot_model(m, png, {.show_shapes = true});
+    }();
     BOOST_TEST(!r.rendered);
     BOOST_TEST(r.file.extension() == ".dot");
     BOOST_TEST(!std::filesystem::exists(png));
@@ -105,7 +102,8 @@ BOOST_AUTO_TEST_CASE(without_dot_it_writes_the_dot_file_and_says_so) {
 
 BOOST_AUTO_TEST_CASE(dot_extension_writes_the_text) {
     Mlp m;
-    const auto file = temp_dir() / "graph.dot";
+    const ctnn_test::TempDir tmp;
+    const auto file = tmp.path / "graph.dot";
     const ctnn::PlotResult r = ctnn::plot_model(m, file);
     BOOST_TEST(r.rendered);
     BOOST_TEST(slurp(file).rfind("digraph G {", 0) == 0u);

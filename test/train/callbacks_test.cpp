@@ -11,6 +11,7 @@
 
 #include "ctnn/ctnn.hpp"
 #include "ctnn/train/callbacks.hpp"
+#include "support/temp_dir.hpp"
 
 namespace {
 
@@ -246,7 +247,8 @@ BOOST_AUTO_TEST_CASE(csv_logger_writes_sorted_keys_per_epoch) {
     TinyData d(50);
     Tiny model;
     model.compile(ctnn::categorical_crossentropy, ctnn::Adam{});
-    const auto file = std::filesystem::temp_directory_path() / ("ctnn-csv-" + std::to_string(::getpid()) + ".csv");
+    const ctnn_test::TempDir tmp;
+    const auto file = tmp.path / "log.csv";
     ctnn::CSVLogger log(file);
     std::ostringstream out;
     model.fit(d.x, d.y, {.epochs = 3, .batch_size = 10, .verbose = 0, .callbacks = {&log}, .validation_split = 0.2, .out = &out});
@@ -260,15 +262,14 @@ BOOST_AUTO_TEST_CASE(csv_logger_writes_sorted_keys_per_epoch) {
         ++rows;
     }
     BOOST_TEST(rows == 3);
-    std::filesystem::remove(file);
 }
 
 BOOST_AUTO_TEST_CASE(model_checkpoint_inside_fit_writes_loadable_weight_files) {
     TinyData d(60);
     Tiny model;
     model.compile(ctnn::categorical_crossentropy, ctnn::Adam{});
-    const auto dir = std::filesystem::temp_directory_path() / ("ctnn-ckpt-" + std::to_string(::getpid()));
-    std::filesystem::create_directories(dir);
+    const ctnn_test::TempDir tmp;
+    const auto& dir = tmp.path;
     ctnn::ModelCheckpoint every((dir / "w-{epoch:02d}.ctnnw").string(), {.save_weights_only = true});
     model.fit(d.x, d.y, {.epochs = 2, .batch_size = 20, .verbose = 0, .callbacks = {&every}});
     BOOST_TEST(std::filesystem::exists(dir / "w-01.ctnnw"));
@@ -278,7 +279,6 @@ BOOST_AUTO_TEST_CASE(model_checkpoint_inside_fit_writes_loadable_weight_files) {
     restored.initialize(99);
     ctnn::load_weights(restored, dir / "w-02.ctnnw");
     BOOST_TEST(restored.get_weights() == model.get_weights());
-    std::filesystem::remove_all(dir);
 }
 
 BOOST_AUTO_TEST_CASE(scheduler_and_early_stopping_inside_fit) {
