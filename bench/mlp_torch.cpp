@@ -14,6 +14,9 @@
 // BM_Torch_TrainStep/threads:T, BM_Torch_TrainEpoch/threads:T,
 // BM_Torch_Forward/batch:B/threads:T, BM_Peak_Fma — as bench/mlp.cpp.
 //
+// The libtorch side lives in bench/torch/torch_mlp.cpp, compiled as C++17:
+// libtorch 1.13's headers are not valid C++20 and Clang 14 rejects them.
+//
 // Self-check before any timing: three training steps from ctnn's weights with
 // ctnn's dropout masks applied explicitly (the same modules' Linear layers,
 // the same loss and optimizer) must give ctnn's losses within 1e-4 relative,
@@ -21,8 +24,6 @@
 // Run with OPENBLAS_NUM_THREADS=1 and OPENBLAS_CORETYPE / OPENBLAS_L2_SIZE
 // unset (see /work/shared/perf-notes.md; scripts/bench does).
 #include <benchmark/benchmark.h>
-
-#include <torch/torch.h>
 
 #include <algorithm>
 #include <cmath>
@@ -38,6 +39,7 @@
 #include "ctnn/model/sequential.hpp"
 #include "ctnn/train/adam.hpp"
 #include "mlp_common.hpp"
+#include "torch/torch_mlp.hpp"
 
 namespace {
 
@@ -54,51 +56,20 @@ Listing make_ctnn() {
     return m;
 }
 
-torch::Tensor view(const float* p, std::size_t rows, std::size_t cols) {
-    return torch::from_blob(const_cast<float*>(p), {std::int64_t(rows), std::int64_t(cols)}, torch::kFloat32);
-}
-torch::Tensor labels(std::size_t first, std::size_t rows) {
-    const auto& l = train_data().label;
-    return torch::from_blob(const_cast<std::int64_t*>(l.data() + first), {std::int64_t(rows)}, torch::kInt64);
-}
-
+// The libtorch network, starting from ctnn's initial weights.
 struct Torch {
-    torch::nn::Sequential net{torch::nn::Linear(in, hidden),     torch::nn::ReLU(),
-                              torch::nn::Dropout(double(rate)),  torch::nn::Linear(hidden, hidden),
-                              torch::nn::ReLU(),                 torch::nn::Dropout(double(rate)),
-                              torch::nn::Linear(hidden, out)};
-    std::unique_ptr<torch::optim::Adam> opt;
+    torch_peer::Mlp net{{in, hidden, out, rate}};
 
     Torch() {
         const Listing m = make_ctnn();
-        set(0, m.params<1>().kernel.data(), m.params<1>().bias.data(), in, hidden);
-        set(3, m.params<4>().kernel.data(), m.params<4>().bias.data(), hidden, hidden);
-        set(6, m.params<7>().kernel.data(), m.params<7>().bias.data(), hidden, out);
-        opt = std::make_unique<torch::optim::Adam>(net->parameters(),
-                                                   torch::optim::AdamOptions(1e-3).betas({0.9, 0.999}).eps(1e-7));
+        net.set_layer(0, m.params<1>().kernel.data(), m.params<1>().bias.data());
+        net.set_layer(1, m.params<4>().kernel.data(), m.params<4>().bias.data());
+        net.set_layer(2, m.params<7>().kernel.data(), m.params<7>().bias.data());
     }
-    void set(std::size_t at, const float* kernel, const float* bias, std::size_t k, std::size_t n) {
-        torch::NoGradGuard g;
-        auto& lin = *net->ptr<torch::nn::LinearImpl>(at);
-        lin.weight.copy_(view(kernel, k, n).t());  // torch keeps W as out x in
-        lin.bias.copy_(view(bias, 1, n).view({std::int64_t(n)}));
-    }
-    torch::nn::LinearImpl& linear(std::size_t at) { return *net->ptr<torch::nn::LinearImpl>(at); }
-
     double train(const float* x, std::size_t first, std::size_t rows) {
-        net->train();
-        opt->zero_grad();
-        auto loss = torch::nn::functional::cross_entropy(net->forward(view(x, rows, in)), labels(first, rows));
-        loss.backward();
-        opt->step();
-        return loss.item<double>();
+        return net.train(x, train_data().label.data() + first, rows);
     }
-    void predict(const float* x, std::size_t rows, float* y) {
-        torch::NoGradGuard g;
-        net->eval();
-        auto p = torch::softmax(net->forward(view(x, rows, in)), 1).contiguous();
-        std::copy_n(p.data_ptr<float>(), rows * out, y);
-    }
+    void predict(const float* x, std::size_t rows, float* y) { net.predict(x, rows, y); }
     // The self-check's step: ctnn's dropout masks applied by hand.
     double train_with_masks(const float* x, std::size_t rows, std::uint64_t step) {
         const std::uint32_t thr = mask_threshold();
@@ -108,15 +79,10 @@ struct Torch {
             const std::uint32_t key = mask_key(step, at);
             for (std::size_t i = 0; i < mv.size(); ++i)
                 mv[i] = ctnn::counter_bits(key, std::uint32_t(i)) >= thr ? scale : 0.0f;
-            return view(mv.data(), rows, hidden).clone();
+            return mv;
         };
-        opt->zero_grad();
-        auto h1 = torch::relu(linear(0).forward(view(x, rows, in))) * mask(drop1_at);
-        auto h2 = torch::relu(linear(3).forward(h1)) * mask(drop2_at);
-        auto loss = torch::nn::functional::cross_entropy(linear(6).forward(h2), labels(0, rows));
-        loss.backward();
-        opt->step();
-        return loss.item<double>();
+        const std::vector<float> m1 = mask(drop1_at), m2 = mask(drop2_at);
+        return net.train_with_masks(x, train_data().label.data(), rows, m1.data(), m2.data());
     }
 };
 
@@ -149,7 +115,7 @@ void self_check() {
 
 void setup(int threads) {
     self_check();
-    torch::set_num_threads(threads);
+    torch_peer::Mlp::set_num_threads(threads);
 }
 
 void BM_Torch_TrainStep(benchmark::State& state) {

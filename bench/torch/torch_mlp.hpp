@@ -1,0 +1,51 @@
+#pragma once
+// torch_peer::Mlp — the Listing 1.3.2 network in libtorch 1.13, behind an
+// interface with no torch (and no ctnn) types.
+//
+// Why a separate translation unit: libtorch 1.13's headers hold
+// std::vector<c10::IValue> while c10::IValue is incomplete, which C++20 makes
+// ill-formed (std::vector's members are constexpr there). GCC 12 accepts it,
+// Clang 14 rejects it. torch_mlp.cpp is therefore compiled as C++17, and
+// bench/mlp_torch.cpp (C++20, with ctnn) talks to it through this header.
+//
+// The network as a libtorch user writes it: torch::nn::Sequential of
+// Linear / ReLU / Dropout(rate) / Linear / ReLU / Dropout(rate) / Linear,
+// torch::nn::functional::cross_entropy on the logits with class indices,
+// torch::optim::Adam(lr 1e-3, betas 0.9 / 0.999, eps 1e-7).
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+
+namespace torch_peer {
+
+struct Shape {
+    std::size_t in, hidden, out;
+    float rate;  // dropout rate of both hidden layers
+};
+
+class Mlp {
+public:
+    explicit Mlp(Shape shape);
+    ~Mlp();
+    Mlp(const Mlp&) = delete;
+    Mlp& operator=(const Mlp&) = delete;
+
+    // Dense layer 0, 1 or 2 from a Keras-layout kernel (k x n, row-major) and bias (n).
+    void set_layer(std::size_t layer, const float* kernel, const float* bias);
+    // One Adam step on rows samples (x: rows x in, labels: class indices); the loss.
+    double train(const float* x, const std::int64_t* labels, std::size_t rows);
+    // Softmax probabilities (rows x out), dropout off.
+    void predict(const float* x, std::size_t rows, float* y);
+    // One Adam step with the given dropout masks (rows x hidden each, entries
+    // 0 or 1 / (1 - rate)) instead of torch's own: the self-check's step.
+    double train_with_masks(const float* x, const std::int64_t* labels, std::size_t rows, const float* mask1,
+                            const float* mask2);
+
+    static void set_num_threads(int threads);
+
+private:
+    struct Impl;
+    std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace torch_peer
