@@ -42,7 +42,9 @@
 //     FMA chains), the same chain per element.
 //     The tile grid never depends on the thread count, and every tile shape
 //     runs the same fma chain, hence the bit-identity guarantee.
-//   * No heap allocation: scratch lives on the stack (~22 KB per thread).
+//   * No heap allocation: scratch lives on the stack (a 6 KB A panel per
+//     thread, plus gemm_kc x width floats for the tail copy on targets
+//     without masked loads).
 #include <algorithm>
 #include <cstddef>
 #include <span>
