@@ -27,7 +27,7 @@
 #endif
 
 #include "ctnn/kernels/simd.hpp"  // the same vector type and fma as ctnn's kernel
-#include "ctnn/kernels/transpose.hpp"  // its 16 x 16 tile routines
+#include "ctnn/kernels/transpose.hpp"  // its run-time-extent transpose
 
 namespace dyn {
 
@@ -170,39 +170,11 @@ inline void gemm(std::size_t m, std::size_t n, std::size_t k, const float* a, st
 #endif
 }
 
-// dst (c x r) = src (r x c)^T: ctnn's transpose with run-time extents — the
-// same 16 x 16 tiles (in registers with AVX-512) and the same split of large
-// matrices among the threads.
-inline void transpose(std::size_t r, std::size_t c, const float* __restrict src, float* __restrict dst) {
-    constexpr std::size_t T = 16;
-    const std::size_t row_blocks = (r + T - 1) / T;
-    const auto rows = [&](std::size_t b0, std::size_t b1) {
-        for (std::size_t i0 = b0 * T; i0 < std::min(r, b1 * T); i0 += T) {
-            const std::size_t i1 = std::min(r, i0 + T);
-            for (std::size_t j0 = 0; j0 < c; j0 += T) {
-                const std::size_t j1 = std::min(c, j0 + T);
-#if defined(__AVX512F__)
-                if (i1 - i0 == T && j1 - j0 == T) {
-                    ctnn::kernels::detail::transpose_16x16(src + i0 * c + j0, dst + j0 * r + i0, r, c);
-                    continue;
-                }
-#endif
-                ctnn::kernels::detail::transpose_tile(src, dst, r, c, i0, i1, j0, j1);
-            }
-        }
-    };
-#if defined(_OPENMP)
-    if (r * c >= ctnn::kernels::detail::transpose_parallel_elements && row_blocks >= 2 && !omp_in_parallel() &&
-        omp_get_max_threads() > 1) {
-#pragma omp parallel
-        {
-            const std::size_t t = std::size_t(omp_get_thread_num()), n = std::size_t(omp_get_num_threads());
-            rows(row_blocks * t / n, row_blocks * (t + 1) / n);
-        }
-        return;
-    }
-#endif
-    rows(0, row_blocks);
+// dst (c x r) = src (r x c)^T: ctnn's transpose is a run-time-extent
+// function under its static wrapper, so the twin calls that function itself
+// (the same 16 x 16 register tiles and the same split among the threads).
+inline void transpose(std::size_t r, std::size_t c, const float* src, float* dst) {
+    ctnn::kernels::detail::transpose(src, dst, r, c);
 }
 
 }  // namespace dyn

@@ -86,12 +86,14 @@ inline void transpose_16x16(const float* __restrict src, float* __restrict dst, 
 }
 #endif
 
-}  // namespace detail
-
-template <std::size_t R, std::size_t C>
-void transpose(const float* __restrict src, float* __restrict dst) noexcept {
+// dst = src^T with run-time extents (R x C row-major to C x R). Out of line
+// so that constant extents are not propagated into it: GCC 12 would then warn
+// (-Warray-bounds) about the register-tile path on matrices too small to take
+// it. transpose<R, C> and the benchmarks' dynamic twin both call it.
+[[gnu::noinline]] inline void transpose(const float* __restrict src, float* __restrict dst, std::size_t R,
+                                        std::size_t C) noexcept {
     constexpr std::size_t T = 16;
-    constexpr std::size_t row_blocks = (R + T - 1) / T;
+    const std::size_t row_blocks = (R + T - 1) / T;
     const auto rows = [&](std::size_t b0, std::size_t b1) {
         for (std::size_t i0 = b0 * T; i0 < std::min(R, b1 * T); i0 += T) {
             const std::size_t i1 = std::min(R, i0 + T);
@@ -99,29 +101,34 @@ void transpose(const float* __restrict src, float* __restrict dst) noexcept {
                 const std::size_t j1 = std::min(C, j0 + T);
 #if defined(__AVX512F__)
                 if (i1 - i0 == T && j1 - j0 == T) {
-                    detail::transpose_16x16(src + i0 * C + j0, dst + j0 * R + i0, R, C);
+                    transpose_16x16(src + i0 * C + j0, dst + j0 * R + i0, R, C);
                     continue;
                 }
 #endif
-                detail::transpose_tile(src, dst, R, C, i0, i1, j0, j1);
+                transpose_tile(src, dst, R, C, i0, i1, j0, j1);
             }
         }
     };
     // Bound by moving lines between L2 and L1, not by the shuffles: a large
     // matrix is split among the threads (the other core would only wait).
-    if constexpr (R * C >= detail::transpose_parallel_elements && row_blocks >= 2) {
 #if defined(_OPENMP)
-        if (!omp_in_parallel() && omp_get_max_threads() > 1) {
+    if (R * C >= transpose_parallel_elements && row_blocks >= 2 && !omp_in_parallel() && omp_get_max_threads() > 1) {
 #pragma omp parallel
-            {
-                const std::size_t t = std::size_t(omp_get_thread_num()), n = std::size_t(omp_get_num_threads());
-                rows(row_blocks * t / n, row_blocks * (t + 1) / n);
-            }
-            return;
+        {
+            const std::size_t t = std::size_t(omp_get_thread_num()), n = std::size_t(omp_get_num_threads());
+            rows(row_blocks * t / n, row_blocks * (t + 1) / n);
         }
-#endif
+        return;
     }
+#endif
     rows(0, row_blocks);
+}
+
+}  // namespace detail
+
+template <std::size_t R, std::size_t C>
+void transpose(const float* __restrict src, float* __restrict dst) noexcept {
+    detail::transpose(src, dst, R, C);
 }
 
 }  // namespace ctnn::kernels
