@@ -42,6 +42,7 @@
 #include "ctnn/core/tensor.hpp"
 #include "ctnn/kernels/gemm.hpp"
 #include "ctnn/kernels/transpose.hpp"
+#include "ctnn/model/epilogues.hpp"
 #include "ctnn/model/layer_info.hpp"
 #include "ctnn/model/plan.hpp"
 #include "ctnn/model/stack.hpp"
@@ -117,22 +118,6 @@ struct DenseParams {
 struct NoParams {};
 
 namespace detail {
-// `#pragma omp simd` only where the body has no libm call: Clang warns (and
-// -Werror fails) when it cannot honour the pragma, and the compiler's own
-// vectoriser handles the rest under -fno-math-errno.
-template <class Act>
-inline constexpr bool simd_friendly_v = std::is_same_v<Act, ReLU> || std::is_same_v<Act, Linear>;
-
-template <bool Simd, class F>
-inline void column_loop(std::size_t j0, std::size_t j1, F&& f) {
-    if constexpr (Simd) {
-#pragma omp simd
-        for (std::size_t j = j0; j < j1; ++j) f(j);
-    } else {
-        for (std::size_t j = j0; j < j1; ++j) f(j);
-    }
-}
-
 template <class Shape>
 struct tensor_of;
 template <std::size_t... Ds>
@@ -152,23 +137,6 @@ struct StepContext {
     bool training = false;
     std::uint64_t seed = 0;
     std::uint64_t iteration = 0;
-};
-
-// The weight-gradient product's epilogue in train_on_batch: adds the kernel
-// regularizer's gradient to the finished tile of dW and applies the
-// optimizer's update to those weights. A named type, one per output width, so
-// every Dense of that width shares one instantiation of the product (compile
-// time: examples/mlp_mnist has a 10 s budget).
-template <std::size_t N>
-struct UpdateEpilogue {
-    float* w;
-    Regularizer reg;
-    Optimizer::TensorUpdate update;
-    void operator()(std::size_t i, std::size_t j0, std::size_t j1, float* grow) const noexcept {
-        float* wi = w + i * N;
-        if (reg.active()) reg.add_gradient(wi + j0, grow + j0, j1 - j0);
-        update(i * N + j0, j1 - j0, wi + j0, grow + j0);
-    }
 };
 
 template <class T>
@@ -694,42 +662,21 @@ private:
             // Rare path: keep z for the activity penalty, then finish as usual.
             auto& z = buffers_[S].preact;
             if (z.size() < ctx.rows * N) z.resize(capacity_ * N);
-            kernels::gemm<N, K>(ctx.rows, K, x, K, 1, p.kernel.data(), z.data(), false,
-                                [bias](std::size_t, std::size_t j0, std::size_t j1, float* row) {
-                                    for (std::size_t j = j0; j < j1; ++j) row[j] += bias[j];
-                                });
+            kernels::gemm<N, K>(ctx.rows, K, x, K, 1, p.kernel.data(), z.data(), false, detail::AddBias{bias});
             std::copy_n(z.data(), ctx.rows * N, y);
             finish_forward<S, LogitsOut, At, N, Act, DropAt>(ctx, y, act);
             return;
         }
         if constexpr (std::is_same_v<Act, Softmax>) {
-            kernels::gemm<N, K>(ctx.rows, K, x, K, 1, p.kernel.data(), y, false,
-                                [bias](std::size_t, std::size_t j0, std::size_t j1, float* row) {
-#pragma omp simd
-                                    for (std::size_t j = j0; j < j1; ++j) row[j] += bias[j];
-                                });
+            kernels::gemm<N, K>(ctx.rows, K, x, K, 1, p.kernel.data(), y, false, detail::AddBias{bias});
             if constexpr (!LogitsOut)
                 for (std::size_t i = 0; i < ctx.rows; ++i) Softmax::apply_row(y + i * N, N);
         } else if constexpr (DropAt != no_layer) {
             if (ctx.training) {
                 const Dropout& d = std::get<DropAt>(specs_);
-                const std::uint32_t thr = d.threshold(), key = dropout_key_at<DropAt>(ctx);
-                const float scale = d.scale();
-                kernels::gemm<N, K>(ctx.rows, K, x, K, 1, p.kernel.data(), y, false,
-                                    [=](std::size_t i, std::size_t j0, std::size_t j1, float* row) {
-                                        // Captures copied to locals: GCC does not vectorise
-                                        // loads through the closure (measured: 1.5x slower).
-                                        const Act f = act;
-                                        const float* b = bias;
-                                        const std::uint32_t k = key, t = thr;
-                                        const float s = scale;
-                                        const std::uint32_t base = static_cast<std::uint32_t>(i * N);
-                                        detail::column_loop<detail::simd_friendly_v<Act>>(j0, j1, [&](std::size_t j) {
-                                            const float a = f(row[j] + b[j]);
-                                            const bool keep = counter_bits(k, base + static_cast<std::uint32_t>(j)) >= t;
-                                            row[j] = keep ? a * s : 0.0f;
-                                        });
-                                    });
+                kernels::gemm<N, K>(
+                    ctx.rows, K, x, K, 1, p.kernel.data(), y, false,
+                    detail::BiasActivationDropout<N, Act>{bias, act, dropout_key_at<DropAt>(ctx), d.threshold(), d.scale()});
                 return;
             }
             forward_dense_plain<N, K>(ctx.rows, x, p, y, act);
@@ -829,14 +776,7 @@ private:
 
     template <std::size_t N, std::size_t K, class P, class Act>
     static void forward_dense_plain(std::size_t rows, const float* x, const P& p, float* y, const Act& act) {
-        const float* bias = p.bias.data();
-        kernels::gemm<N, K>(rows, K, x, K, 1, p.kernel.data(), y, false,
-                            [=](std::size_t, std::size_t j0, std::size_t j1, float* row) {
-                                const Act f = act;  // locals vectorise, closure members do not
-                                const float* b = bias;
-                                detail::column_loop<detail::simd_friendly_v<Act>>(
-                                    j0, j1, [&](std::size_t j) { row[j] = f(row[j] + b[j]); });
-                            });
+        kernels::gemm<N, K>(rows, K, x, K, 1, p.kernel.data(), y, false, detail::BiasActivation<Act>{p.bias.data(), act});
     }
 
     template <std::size_t S, bool LogitsOut, std::size_t At, std::size_t W, class Act>
@@ -901,43 +841,16 @@ private:
             if constexpr (std::is_same_v<Act, Softmax>) return Act{};
             else return activation_at<At, ActAt>();
         }();
-        std::uint32_t thr = 0, key = 0;
-        float scale = 1.0f;
-        const bool dropping = DropAt != no_layer && ctx.training;
+        // (A Softmax is not tile-finishable: finish_rows does it row-wise.)
+        detail::GradientFinish<N, Act, DropAt != no_layer> finish{yall, act};
         if constexpr (DropAt != no_layer) {
             const Dropout& d = std::get<DropAt>(specs_);
-            thr = d.threshold();
-            key = dropout_key_at<DropAt>(ctx);
-            scale = d.scale();
+            finish.threshold = d.threshold();
+            finish.key = dropout_key_at<DropAt>(ctx);
+            finish.scale = d.scale();
+            finish.dropping = ctx.training;
         }
-        return [=](std::size_t i, std::size_t j0, std::size_t j1, float* g) {
-            if constexpr (std::is_same_v<Act, Softmax>) {
-                return;  // not tile-finishable; see finish_rows
-            } else if constexpr (std::is_same_v<Act, Linear> && DropAt == no_layer) {
-                return;
-            } else {
-                // Captures copied to locals so the loops vectorise (see forward).
-                const Act f = act;
-                const float s = scale;
-                const std::uint32_t k = key, t = thr;
-                const float* y = yall + i * N;
-                if (!dropping) {
-                    detail::column_loop<detail::simd_friendly_v<Act>>(
-                        j0, j1, [&](std::size_t j) { g[j] *= f.grad_from_output(y[j]); });
-                } else if constexpr (std::is_same_v<Act, ReLU>) {
-                    // y > 0 exactly when the unit was kept and z > 0: no mask needed.
-#pragma omp simd
-                    for (std::size_t j = j0; j < j1; ++j) g[j] = y[j] > 0.0f ? g[j] * s : 0.0f;
-                } else {
-                    const float inv = 1.0f / s;
-                    const std::uint32_t base = static_cast<std::uint32_t>(i * N);
-                    detail::column_loop<detail::simd_friendly_v<Act>>(j0, j1, [&](std::size_t j) {
-                        const bool keep = counter_bits(k, base + static_cast<std::uint32_t>(j)) >= t;
-                        g[j] = keep ? g[j] * s * f.grad_from_output(y[j] * inv) : 0.0f;
-                    });
-                }
-            }
-        };
+        return finish;
     }
 
     // Converts step S's grad buffer from dL/dy to dL/dz where that is row-wise.
