@@ -216,6 +216,8 @@ BOOST_AUTO_TEST_CASE(n_16) { sweep_all<16>(); }
 BOOST_AUTO_TEST_CASE(n_17) { sweep_all<17>(); }
 BOOST_AUTO_TEST_CASE(n_33) { sweep_all<33>(); }
 BOOST_AUTO_TEST_CASE(n_256) { sweep_all<256>(); }
+// Wider than one epilogue run (gemm_epilogue_columns): runs of 256 columns, then the rest.
+BOOST_AUTO_TEST_CASE(n_300) { sweep_all<300>(); }
 
 BOOST_AUTO_TEST_CASE(empty_k_zeroes_or_keeps_c_and_runs_the_epilogue) {
     for (bool acc : {false, true}) {
