@@ -5,6 +5,14 @@
 // BM_Gemm_<Use>/<m>x<k>x<N>/threads:T — the GEMMs of one Dense training step
 //                           of the 784-256-256-10 MLP at batch 128 (plus the
 //                           first layer at batch 1 and at m = 10000, inference).
+// BM_Gemm_<Use>Fused/...  — the same training-step products with the epilogue
+//                           the model fuses into them (model/epilogues.hpp):
+//                           forward: bias, ReLU and Dropout(0.45) (bias only
+//                           for the 10-wide output); input gradient: the
+//                           previous layer's ReLU and dropout derivative;
+//                           weight gradient: Adam's update of the weights.
+//                           The difference to the bare product is what fusing
+//                           that work costs.
 // Counters: FLOP/s, and frac_peak = FLOP/s over T x the one-thread peak,
 // measured once in this process (so both share the clock state).
 //
@@ -20,6 +28,11 @@
 #include "ctnn/core/aligned_allocator.hpp"
 #include "ctnn/kernels/gemm.hpp"
 #include "ctnn/kernels/simd.hpp"
+#include "ctnn/layers/activations.hpp"
+#include "ctnn/layers/dropout.hpp"
+#include "ctnn/model/epilogues.hpp"
+#include "ctnn/train/adam.hpp"
+#include "ctnn/train/optimizer.hpp"
 
 #if defined(_OPENMP)
 #include <omp.h>
@@ -109,8 +122,41 @@ Buffer filled(std::size_t n, float seed) {
 
 enum class Use { Forward, InputGradient, WeightGradient };
 
+// The epilogue the model fuses into a product of this use and width, over
+// buffers it owns (Fused), or none.
+template <Use U, std::size_t M, std::size_t N, bool Fused>
+struct EpilogueFor {
+    ctnn::kernels::NoEpilogue operator()() const { return {}; }
+};
+template <std::size_t M, std::size_t N>
+struct EpilogueFor<Use::Forward, M, N, true> {
+    Buffer bias = filled(N, 3);
+    ctnn::Dropout dropout{0.45};
+    auto operator()() const {
+        if constexpr (N == 10) return ctnn::detail::AddBias{bias.data()};
+        else
+            return ctnn::detail::BiasActivationDropout<N, ctnn::ReLU>{bias.data(), ctnn::ReLU{}, 12345u,
+                                                                      dropout.threshold(), dropout.scale()};
+    }
+};
+template <std::size_t M, std::size_t N>
+struct EpilogueFor<Use::InputGradient, M, N, true> {
+    Buffer y = filled(M * N, 4);  // the previous layer's (ReLU, dropout) output
+    ctnn::Dropout dropout{0.45};
+    auto operator()() const {
+        return ctnn::detail::GradientFinish<N, ctnn::ReLU, true>{y.data(), ctnn::ReLU{}, 12345u, dropout.threshold(),
+                                                                 dropout.scale(), true};
+    }
+};
+template <std::size_t M, std::size_t N>
+struct EpilogueFor<Use::WeightGradient, M, N, true> {
+    mutable Buffer w = filled(M * N, 5);  // the kernel (M x N) that Adam updates
+    mutable ctnn::Optimizer adam{ctnn::Adam{}};
+    auto operator()() const { return ctnn::detail::UpdateEpilogue<N>{w.data(), ctnn::Regularizer{}, adam.prepare(0, M * N)}; }
+};
+
 // (m, k, N) of the product; A laid out as its use has it.
-template <Use U, std::size_t M, std::size_t Kd, std::size_t N>
+template <Use U, std::size_t M, std::size_t Kd, std::size_t N, bool Fused = false>
 void BM_Gemm(benchmark::State& state) {
     const int threads = int(state.range(0));
     set_threads(threads);
@@ -120,12 +166,13 @@ void BM_Gemm(benchmark::State& state) {
     // weight gradient: A = X^T where X is k x m row-major (k = batch).
     const std::size_t a_rs = U == Use::WeightGradient ? 1 : k;
     const std::size_t a_cs = U == Use::WeightGradient ? m : 1;
+    const EpilogueFor<U, M, N, Fused> epilogue;
     const auto t0 = std::chrono::steady_clock::now();
     for (auto _ : state) {
         if constexpr (U == Use::WeightGradient)
-            ctnn::kernels::gemm<N>(m, k, a.data(), a_rs, a_cs, b.data(), c.data(), false);
+            ctnn::kernels::gemm<N>(m, k, a.data(), a_rs, a_cs, b.data(), c.data(), false, epilogue());
         else
-            ctnn::kernels::gemm<N, Kd>(m, k, a.data(), a_rs, a_cs, b.data(), c.data(), false);
+            ctnn::kernels::gemm<N, Kd>(m, k, a.data(), a_rs, a_cs, b.data(), c.data(), false, epilogue());
         benchmark::DoNotOptimize(c.data());
         benchmark::ClobberMemory();
     }
@@ -137,11 +184,11 @@ void BM_Gemm(benchmark::State& state) {
     set_threads(max_threads());
 }
 
-template <Use U, std::size_t M, std::size_t Kd, std::size_t N>
+template <Use U, std::size_t M, std::size_t Kd, std::size_t N, bool Fused = false>
 void add(const char* use) {
-    const std::string name = std::string("BM_Gemm_") + use + "/" + std::to_string(M) + "x" + std::to_string(Kd) +
-                             "x" + std::to_string(N);
-    auto* bm = benchmark::RegisterBenchmark(name.c_str(), BM_Gemm<U, M, Kd, N>);
+    const std::string name = std::string("BM_Gemm_") + use + (Fused ? "Fused" : "") + "/" + std::to_string(M) + "x" +
+                             std::to_string(Kd) + "x" + std::to_string(N);
+    auto* bm = benchmark::RegisterBenchmark(name.c_str(), BM_Gemm<U, M, Kd, N, Fused>);
     bm->ArgName("threads")->UseRealTime();
     for (int t = 1; t <= max_threads(); t *= 2) bm->Arg(t);
     if (max_threads() > 1 && (max_threads() & (max_threads() - 1))) bm->Arg(max_threads());
@@ -165,6 +212,15 @@ int register_all() {
     add<Use::WeightGradient, 784, 128, 256>("WeightGradient");
     add<Use::WeightGradient, 256, 128, 256>("WeightGradient");
     add<Use::WeightGradient, 256, 128, 10>("WeightGradient");
+    // the training-step products with their fused epilogues
+    add<Use::Forward, 128, 784, 256, true>("Forward");
+    add<Use::Forward, 128, 256, 256, true>("Forward");
+    add<Use::Forward, 128, 256, 10, true>("Forward");
+    add<Use::InputGradient, 128, 256, 256, true>("InputGradient");
+    add<Use::InputGradient, 128, 10, 256, true>("InputGradient");
+    add<Use::WeightGradient, 784, 128, 256, true>("WeightGradient");
+    add<Use::WeightGradient, 256, 128, 256, true>("WeightGradient");
+    add<Use::WeightGradient, 256, 128, 10, true>("WeightGradient");
     return 0;
 }
 
