@@ -31,7 +31,6 @@
 #include "ctnn/layers/activations.hpp"
 #include "ctnn/layers/dropout.hpp"
 #include "ctnn/model/epilogues.hpp"
-#include "ctnn/train/adam.hpp"
 #include "ctnn/train/optimizer.hpp"
 
 #if defined(_OPENMP)
@@ -194,33 +193,31 @@ void add(const char* use) {
     if (max_threads() > 1 && (max_threads() & (max_threads() - 1))) bm->Arg(max_threads());
 }
 
+// A product of the training step: bare, and with the epilogue the model fuses into it.
+template <Use U, std::size_t M, std::size_t Kd, std::size_t N>
+void add_training(const char* use) {
+    add<U, M, Kd, N>(use);
+    add<U, M, Kd, N, true>(use);
+}
+
 int register_all() {
     auto* peak = benchmark::RegisterBenchmark("BM_Peak_Fma", BM_Peak_Fma);
     peak->ArgName("threads")->UseRealTime()->Arg(1);
     if (max_threads() > 1) peak->Arg(max_threads());
     // forward: C(m x N) = X(m x K) W(K x N)
-    add<Use::Forward, 128, 784, 256>("Forward");
-    add<Use::Forward, 128, 256, 256>("Forward");
-    add<Use::Forward, 128, 256, 10>("Forward");
+    add_training<Use::Forward, 128, 784, 256>("Forward");
+    add_training<Use::Forward, 128, 256, 256>("Forward");
+    add_training<Use::Forward, 128, 256, 10>("Forward");
     // batch 1 (serial by design) and inference over the 10,000 test images
     add<Use::Forward, 1, 784, 256>("Forward");
     add<Use::Forward, 10000, 784, 256>("Forward");
     // input gradient: dX(m x K) = dY(m x N) W^T, W^T stored N x K
-    add<Use::InputGradient, 128, 256, 256>("InputGradient");
-    add<Use::InputGradient, 128, 10, 256>("InputGradient");
+    add_training<Use::InputGradient, 128, 256, 256>("InputGradient");
+    add_training<Use::InputGradient, 128, 10, 256>("InputGradient");
     // weight gradient: dW(K x N) = X^T(K x m) dY(m x N), k = batch at run time
-    add<Use::WeightGradient, 784, 128, 256>("WeightGradient");
-    add<Use::WeightGradient, 256, 128, 256>("WeightGradient");
-    add<Use::WeightGradient, 256, 128, 10>("WeightGradient");
-    // the training-step products with their fused epilogues
-    add<Use::Forward, 128, 784, 256, true>("Forward");
-    add<Use::Forward, 128, 256, 256, true>("Forward");
-    add<Use::Forward, 128, 256, 10, true>("Forward");
-    add<Use::InputGradient, 128, 256, 256, true>("InputGradient");
-    add<Use::InputGradient, 128, 10, 256, true>("InputGradient");
-    add<Use::WeightGradient, 784, 128, 256, true>("WeightGradient");
-    add<Use::WeightGradient, 256, 128, 256, true>("WeightGradient");
-    add<Use::WeightGradient, 256, 128, 10, true>("WeightGradient");
+    add_training<Use::WeightGradient, 784, 128, 256>("WeightGradient");
+    add_training<Use::WeightGradient, 256, 128, 256>("WeightGradient");
+    add_training<Use::WeightGradient, 256, 128, 10>("WeightGradient");
     return 0;
 }
 
