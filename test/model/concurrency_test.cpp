@@ -7,6 +7,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <latch>
+#include <tuple>
 #include <span>
 #include <thread>
 #include <vector>
@@ -14,6 +15,10 @@
 #include "ctnn/ctnn.hpp"
 #include "support/same_bits.hpp"
 #include "support/synthetic_data.hpp"
+
+#if defined(_OPENMP)
+#include <omp.h>
+#endif
 
 // Sequential::predict_one is documented as const, allocation-free and free of
 // shared state: "safe to call from several threads at once on one trained
@@ -25,18 +30,30 @@
 // report.
 //
 // predict() (batch) runs the same Dense steps through the same gemm with
-// m = batch rows instead of m = 1; kernels/gemm.hpp and micro_kernel.hpp say
-// every element goes through the same fma chain in increasing k whatever the
-// tile shape, and the bias/activation epilogue and Softmax::apply_row are the
-// same code, so the two agree exactly today. The test asserts 1e-5 (absolute)
-// — what a user may rely on — and prints the measured maximum difference.
+// m = batch rows instead of m = 1. Where predict_one runs two Dense steps as
+// one kernels::row_pair (their kernels 256 KB or more), the second step's sum
+// is split into fixed parts, so the two differ by rounding; elsewhere every
+// element goes through the same fma chain and they agree exactly. The test
+// asserts 1e-5 (absolute) — what a user may rely on — and prints the measured
+// maximum difference. predict_one must also not depend on the thread count.
+//
+// Three models: Small (784-64-10, 203 KB of weights: no pair, the plain
+// path), PairThenDense (784-128-64-10: a pair, then a single Dense) and
+// PairIntoSoftmax (784-128-10: a pair whose second step is the softmax
+// output).
 
 namespace {
 
 using ctnn_test::same_bits;
 
-using Model =
+using Small =
     ctnn::Sequential<ctnn::Input<784>, ctnn::Dense<64>, ctnn::ReLU, ctnn::Dropout, ctnn::Dense<10>, ctnn::Softmax>;
+using PairThenDense = ctnn::Sequential<ctnn::Input<784>, ctnn::Dense<128>, ctnn::ReLU, ctnn::Dropout, ctnn::Dense<64>,
+                                       ctnn::ReLU, ctnn::Dense<10>, ctnn::Softmax>;
+using PairIntoSoftmax =
+    ctnn::Sequential<ctnn::Input<784>, ctnn::Dense<128>, ctnn::ReLU, ctnn::Dropout, ctnn::Dense<10>, ctnn::Softmax>;
+using Models = std::tuple<Small, PairThenDense, PairIntoSoftmax>;
+
 constexpr std::size_t samples = 200;
 constexpr std::size_t threads = 4;
 
@@ -45,9 +62,10 @@ using Data = ctnn_test::Data<784, 10>;
 Data make_data(std::size_t n, std::uint64_t seed) { return ctnn_test::make_data<784, 10>(n, seed); }
 
 // A small but real model: a few Adam steps with dropout on synthetic data.
+template <class Model>
 Model trained_model() {
     Model m;
-    m.layer<3>() = ctnn::Dropout(0.3);
+    m.template layer<3>() = ctnn::Dropout(0.3);
     m.initialize(42);
     m.compile(ctnn::categorical_crossentropy, "adam", {"accuracy"});
     const Data train = make_data(256, 7);
@@ -64,12 +82,25 @@ std::span<const float, 784> sample(const ctnn::Tensor<float, 784>& x, std::size_
     return std::span<const float, 784>(x.row(i), 784);
 }
 
+void set_threads([[maybe_unused]] int t) {
+#if defined(_OPENMP)
+    omp_set_num_threads(t);
+#endif
+}
+int max_threads() {
+#if defined(_OPENMP)
+    return omp_get_max_threads();
+#else
+    return 1;
+#endif
+}
+
 }  // namespace
 
 BOOST_AUTO_TEST_SUITE(concurrency)
 
-BOOST_AUTO_TEST_CASE(predict_one_from_four_threads_matches_serial_bit_for_bit) {
-    const Model model = trained_model();  // const: only const members may be used from the threads
+BOOST_AUTO_TEST_CASE_TEMPLATE(predict_one_from_four_threads_matches_serial_bit_for_bit, Model, Models) {
+    const Model model = trained_model<Model>();  // const: only const members may be used from the threads
     const Data test = make_data(samples, 99);
 
     std::vector<Output> serial(samples);
@@ -117,8 +148,8 @@ BOOST_AUTO_TEST_CASE(predict_one_from_four_threads_matches_serial_bit_for_bit) {
     }
 }
 
-BOOST_AUTO_TEST_CASE(predict_one_matches_batch_predict) {
-    Model model = trained_model();
+BOOST_AUTO_TEST_CASE_TEMPLATE(predict_one_matches_batch_predict, Model, Models) {
+    Model model = trained_model<Model>();
     const Data test = make_data(samples, 99);
     for (std::size_t batch_size : {std::size_t{32}, std::size_t{200}, std::size_t{7}}) {
         const auto batch = model.predict(test.x, batch_size);
@@ -140,6 +171,22 @@ BOOST_AUTO_TEST_CASE(predict_one_matches_batch_predict) {
                                                  << ", " << identical << "/" << samples
                                                  << " samples bit-identical");
     }
+}
+
+BOOST_AUTO_TEST_CASE_TEMPLATE(predict_one_does_not_depend_on_the_thread_count, Model, Models) {
+    const Model model = trained_model<Model>();
+    const Data test = make_data(samples, 99);
+    const int initial = max_threads();
+    set_threads(1);
+    std::vector<Output> one(samples);
+    for (std::size_t i = 0; i < samples; ++i) one[i] = model.predict_one(sample(test.x, i));
+    for (int t : {2, 3, 4}) {
+        set_threads(t);
+        std::size_t differ = 0;
+        for (std::size_t i = 0; i < samples; ++i) differ += !same_bits(model.predict_one(sample(test.x, i)), one[i]);
+        BOOST_TEST(differ == 0u, t << " threads: " << differ << " samples differ from one thread's");
+    }
+    set_threads(initial);
 }
 
 BOOST_AUTO_TEST_SUITE_END()

@@ -37,6 +37,11 @@ struct DenseStep {
                (has_dropout ? "+Dropout" : "");
     }
 };
+template <class>
+inline constexpr bool is_dense_step_v = false;
+template <std::size_t DenseAt, std::size_t K, std::size_t N, class Act, std::size_t ActAt, std::size_t DropoutAt>
+inline constexpr bool is_dense_step_v<DenseStep<DenseAt, K, N, Act, ActAt, DropoutAt>> = true;
+
 // A stand-alone element-wise activation or Softmax at position At, width W.
 template <std::size_t At, std::size_t W, class Act>
 struct ActivationStep {

@@ -41,6 +41,7 @@
 #include "ctnn/core/random.hpp"
 #include "ctnn/core/tensor.hpp"
 #include "ctnn/kernels/gemm.hpp"
+#include "ctnn/kernels/row_pair.hpp"
 #include "ctnn/kernels/transpose.hpp"
 #include "ctnn/model/epilogues.hpp"
 #include "ctnn/model/layer_info.hpp"
@@ -367,20 +368,22 @@ public:
     // Inference on one sample: no allocation (scratch on the stack, sized by
     // the widest step at compile time), no shared state — safe to call from
     // several threads at once on one trained model. Dropout off.
-    // A Dense whose kernel is 256 KB or more is split by columns over the
-    // OpenMP team (each core streams its half of the weights). Inside an
-    // OpenMP parallel region it runs on the calling thread alone; a program
-    // calling it from threads of its own can make each call serial with
+    // Batch-1 latency is weight streaming, so the weights are split between
+    // the cores: two Dense steps in a row whose kernels total 256 KB or more
+    // run as one kernels::row_pair (each core computes its columns of the
+    // first and, from those alone, its rows of the second; the second's sum
+    // is split into up to four fixed parts, so predict_one can differ from
+    // predict by rounding, never with the thread count); any other Dense
+    // with a kernel of 256 KB or more is split by columns. Inside an OpenMP
+    // parallel region it runs on the calling thread alone; a program calling
+    // it from threads of its own can make each call serial with
     // ctnn::set_num_threads(1) in those threads (or OMP_NUM_THREADS=1).
     std::array<float, output_width> predict_one(std::span<const float, input_width> x) const {
-        std::array<float, max_step_width()> a{}, b{};
-        const float* in = x.data();
+        std::array<float, max_step_width()> a, b;
         float* bufs[2] = {a.data(), b.data()};
-        [&]<std::size_t... S>(std::index_sequence<S...>) {
-            ((infer_row(in, bufs[S % 2], step<S>{}), in = bufs[S % 2]), ...);
-        }(std::make_index_sequence<num_steps>{});
+        const float* y = infer_steps<0>(x.data(), bufs);
         std::array<float, output_width> out;
-        std::copy_n(in, output_width, out.begin());
+        std::copy_n(y, output_width, out.begin());
         return out;
     }
 
@@ -749,6 +752,57 @@ private:
             return std::max({std::size_t{1}, step<S>::out_width...});
         }(std::make_index_sequence<num_steps>{});
     }
+    // Steps S... of predict_one on the row `in`; step S writes bufs[S % 2]
+    // (a pair writes the hidden row to bufs[S % 2] and its output to
+    // bufs[(S + 1) % 2], after it has read `in`). Returns the last output.
+    template <std::size_t S>
+    const float* infer_steps(const float* in, float* const (&bufs)[2]) const {
+        if constexpr (S == num_steps) {
+            return in;
+        } else if constexpr (pairs_at<S>()) {
+            infer_pair(in, bufs[S % 2], bufs[(S + 1) % 2], step<S>{}, step<S + 1>{});
+            return infer_steps<S + 2>(bufs[(S + 1) % 2], bufs);
+        } else {
+            infer_row(in, bufs[S % 2], step<S>{});
+            return infer_steps<S + 1>(bufs[S % 2], bufs);
+        }
+    }
+
+    // Steps S and S + 1 run as one row_pair: both Dense, the first with an
+    // element-wise activation (a Softmax needs its whole row), and weights
+    // large enough to be worth both cores.
+    template <std::size_t S>
+    static constexpr bool pairs_at() {
+        if constexpr (S + 1 >= num_steps) {
+            return false;
+        } else {
+            using A = step<S>;
+            using B = step<S + 1>;
+            if constexpr (!is_dense_step_v<A> || !is_dense_step_v<B>) return false;
+            else if constexpr (std::is_same_v<typename A::activation, Softmax>) return false;
+            else
+                return double(A::in_width * A::out_width + B::in_width * B::out_width) * sizeof(float) >=
+                       kernels::detail::gemm_column_split_bytes;
+        }
+    }
+
+    template <std::size_t At, std::size_t K, std::size_t N, class Act, std::size_t ActAt, std::size_t DropAt,
+              std::size_t At2, std::size_t N2, class Act2, std::size_t ActAt2, std::size_t DropAt2>
+    void infer_pair(const float* x, float* h, float* y, DenseStep<At, K, N, Act, ActAt, DropAt>,
+                    DenseStep<At2, N, N2, Act2, ActAt2, DropAt2>) const {
+        const auto& p = std::get<At>(params_);
+        const auto& p2 = std::get<At2>(params_);
+        const detail::BiasActivation<Act> first{p.bias.data(), activation_at<At, ActAt>()};
+        if constexpr (std::is_same_v<Act2, Softmax>) {
+            kernels::row_pair<K, N, N2>(x, p.kernel.data(), h, first, p2.kernel.data(), y,
+                                        detail::AddBias{p2.bias.data()});
+            Softmax::apply_row(y, N2);
+        } else {
+            kernels::row_pair<K, N, N2>(x, p.kernel.data(), h, first, p2.kernel.data(), y,
+                                        detail::BiasActivation<Act2>{p2.bias.data(), activation_at<At2, ActAt2>()});
+        }
+    }
+
     template <std::size_t At, std::size_t K, std::size_t N, class Act, std::size_t ActAt, std::size_t DropAt>
     void infer_row(const float* x, float* y, DenseStep<At, K, N, Act, ActAt, DropAt>) const {
         const auto& p = std::get<At>(params_);
