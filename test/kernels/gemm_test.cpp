@@ -26,26 +26,16 @@
 #include <vector>
 
 #include "ctnn/kernels/gemm.hpp"
+#include "support/counting_new.hpp"
+#include "support/test_values.hpp"
 
 #if defined(_OPENMP)
 #include <omp.h>
 #endif
 
-// Counts heap allocations, to check that a call allocates nothing.
-namespace {
-std::atomic<long> allocations{0};
-}
-
-[[gnu::noinline]] void* operator new(std::size_t n) {
-    ++allocations;
-    if (void* p = std::malloc(n ? n : 1)) return p;
-    throw std::bad_alloc{};
-}
-[[gnu::noinline]] void operator delete(void* p) noexcept { std::free(p); }
-[[gnu::noinline]] void operator delete(void* p, std::size_t) noexcept { std::free(p); }
-
 namespace {
 
+using ctnn_test::values;
 using ctnn::kernels::dynamic_extent;
 using ctnn::kernels::gemm;
 
@@ -53,17 +43,6 @@ void set_threads([[maybe_unused]] int t) {
 #if defined(_OPENMP)
     omp_set_num_threads(t);
 #endif
-}
-
-// Deterministic values in [-1, 1) (fixed seed, no random_device).
-std::vector<float> values(std::size_t n, std::uint32_t seed) {
-    std::vector<float> v(n);
-    std::uint32_t s = seed * 2654435761u + 12345u;
-    for (auto& x : v) {
-        s = s * 1664525u + 1013904223u;
-        x = float(s >> 8) / float(1u << 23) - 1.0f;
-    }
-    return v;
 }
 
 enum class Layout { RowMajor, Transposed, Strided };
@@ -248,12 +227,12 @@ BOOST_AUTO_TEST_CASE(no_heap_allocation) {
     const std::vector<float> x = values(128 * 784, 1), w = values(784 * 256, 2);
     std::vector<float> c(256 * 256);
     // Batch 1 and a full batch, on one thread.
-    const long before = allocations.load();
+    const long before = ctnn_test::allocations.load();
     gemm<256, 784>(1, 784, x.data(), 784, 1, w.data(), c.data(), false);
     gemm<256>(1, 784, x.data(), 784, 1, w.data(), c.data(), true);
     gemm<256, 784>(128, 784, x.data(), 784, 1, w.data(), c.data(), false);
     gemm<256>(256, 128, x.data(), 1, 256, w.data(), c.data(), false);
-    BOOST_TEST(allocations.load() == before);
+    BOOST_TEST(ctnn_test::allocations.load() == before);
 }
 
 BOOST_AUTO_TEST_SUITE_END()

@@ -17,44 +17,16 @@
 #include <new>
 #include <vector>
 
+#include "ctnn/core/parallel.hpp"
 #include "ctnn/kernels/row_pair.hpp"
-
-#if defined(_OPENMP)
-#include <omp.h>
-#endif
-
-namespace {
-std::atomic<long> allocations{0};
-}
-
-[[gnu::noinline]] void* operator new(std::size_t n) {
-    ++allocations;
-    if (void* p = std::malloc(n ? n : 1)) return p;
-    throw std::bad_alloc{};
-}
-[[gnu::noinline]] void operator delete(void* p) noexcept { std::free(p); }
-[[gnu::noinline]] void operator delete(void* p, std::size_t) noexcept { std::free(p); }
+#include "support/counting_new.hpp"
+#include "support/test_values.hpp"
 
 namespace {
 
+using ctnn_test::values;
 using ctnn::kernels::row_pair;
 using ctnn::kernels::row_pair_groups;
-
-void set_threads([[maybe_unused]] int t) {
-#if defined(_OPENMP)
-    omp_set_num_threads(t);
-#endif
-}
-
-std::vector<float> values(std::size_t n, std::uint32_t seed) {
-    std::vector<float> v(n);
-    std::uint32_t s = seed * 2654435761u + 12345u;
-    for (auto& x : v) {
-        s = s * 1664525u + 1013904223u;
-        x = float(s >> 8) / float(1u << 23) - 1.0f;
-    }
-    return v;
-}
 
 // The first epilogue: bias and ReLU, and a count of how often each column is
 // seen (it must be exactly once).
@@ -104,7 +76,7 @@ template <std::size_t K, std::size_t N1, std::size_t N2>
 void check() {
     BOOST_TEST_CONTEXT("K " << K << ", N1 " << N1 << ", N2 " << N2) {
         const Problem<K, N1, N2> p;
-        set_threads(1);
+        ctnn::set_num_threads(1);
         const auto one = p.run();
 
         // Against doubles: h = relu(x B1 + bias), y = 2 (h B2) - 1. Errors
@@ -157,13 +129,13 @@ void check() {
 
         // No bit depends on the thread count, or on a surrounding parallel region.
         for (int threads : {2, 3, 4}) {
-            set_threads(threads);
+            ctnn::set_num_threads(threads);
             const auto r = p.run();
             BOOST_TEST(std::memcmp(r.h.data(), one.h.data(), N1 * sizeof(float)) == 0, threads << " threads");
             BOOST_TEST(std::memcmp(r.y.data(), one.y.data(), N2 * sizeof(float)) == 0, threads << " threads");
         }
 #if defined(_OPENMP)
-        set_threads(2);
+        ctnn::set_num_threads(2);
         std::vector<float> inside_y;
 #pragma omp parallel num_threads(2)
         {
@@ -194,10 +166,10 @@ BOOST_AUTO_TEST_CASE(no_heap_allocation) {
     std::vector<float> h(256), y(10);
     const auto plain = [](std::size_t, std::size_t, std::size_t, float*) {};
     for (int threads : {1, 2}) {
-        set_threads(threads);
+        ctnn::set_num_threads(threads);
         row_pair<784, 256, 10>(x.data(), b1.data(), h.data(), plain, b2.data(), y.data(), plain);  // warm-up
-        const long before = allocations.load();
+        const long before = ctnn_test::allocations.load();
         row_pair<784, 256, 10>(x.data(), b1.data(), h.data(), plain, b2.data(), y.data(), plain);
-        BOOST_TEST(allocations.load() - before == 0, threads << " threads");
+        BOOST_TEST(ctnn_test::allocations.load() - before == 0, threads << " threads");
     }
 }

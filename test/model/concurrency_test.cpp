@@ -16,10 +16,6 @@
 #include "support/same_bits.hpp"
 #include "support/synthetic_data.hpp"
 
-#if defined(_OPENMP)
-#include <omp.h>
-#endif
-
 // Sequential::predict_one is documented as const, allocation-free and free of
 // shared state: "safe to call from several threads at once on one trained
 // model". This test holds it to that: four std::threads run predict_one over
@@ -80,19 +76,6 @@ using Output = std::array<float, 10>;
 
 std::span<const float, 784> sample(const ctnn::Tensor<float, 784>& x, std::size_t i) {
     return std::span<const float, 784>(x.row(i), 784);
-}
-
-void set_threads([[maybe_unused]] int t) {
-#if defined(_OPENMP)
-    omp_set_num_threads(t);
-#endif
-}
-int max_threads() {
-#if defined(_OPENMP)
-    return omp_get_max_threads();
-#else
-    return 1;
-#endif
 }
 
 }  // namespace
@@ -176,17 +159,17 @@ BOOST_AUTO_TEST_CASE_TEMPLATE(predict_one_matches_batch_predict, Model, Models) 
 BOOST_AUTO_TEST_CASE_TEMPLATE(predict_one_does_not_depend_on_the_thread_count, Model, Models) {
     const Model model = trained_model<Model>();
     const Data test = make_data(samples, 99);
-    const int initial = max_threads();
-    set_threads(1);
+    const int initial = ctnn::num_threads();
+    ctnn::set_num_threads(1);
     std::vector<Output> one(samples);
     for (std::size_t i = 0; i < samples; ++i) one[i] = model.predict_one(sample(test.x, i));
     for (int t : {2, 3, 4}) {
-        set_threads(t);
+        ctnn::set_num_threads(t);
         std::size_t differ = 0;
         for (std::size_t i = 0; i < samples; ++i) differ += !same_bits(model.predict_one(sample(test.x, i)), one[i]);
         BOOST_TEST(differ == 0u, t << " threads: " << differ << " samples differ from one thread's");
     }
-    set_threads(initial);
+    ctnn::set_num_threads(initial);
 }
 
 BOOST_AUTO_TEST_SUITE_END()
