@@ -23,8 +23,9 @@
 // its columns of h and, with only those, its rows of B2 — both products'
 // weights stay split between the cores' L2 from call to call, one fork/join
 // serves both, and the cores exchange only the N2-wide partial sums, after
-// the join. The Listing model (784-256-256-10) at batch 1 on two cores: 6.8
-// -> 5.9 us for its three layers (the third still through gemm).
+// the join. Sequential::predict_one of the Listing model (784-256-256-10)
+// on two cores: 7.2-7.8 -> 6.2-6.3 us (bench_mlp, BM_CtnnFused_Forward at
+// batch 1, old and new builds run alternately).
 #include <algorithm>
 #include <array>
 #include <cstddef>
