@@ -93,6 +93,15 @@ template <std::size_t N>
 inline constexpr std::size_t gemm_column_tiles =
     (N / simd::width + gemm_nr - 1) / gemm_nr + (N % simd::width ? 1 : 0);
 
+// The first column of column tile t of an N-wide C (N for t == the tile
+// count): tiles of gemm_nr whole vectors, then the column tail.
+template <std::size_t N>
+constexpr std::size_t tile_first_column(std::size_t t) {
+    constexpr std::size_t nvec = N / simd::width, nfull = (nvec + gemm_nr - 1) / gemm_nr;
+    if (t >= gemm_column_tiles<N>) return N;
+    return t < nfull ? t * gemm_nr * simd::width : nvec * simd::width;
+}
+
 // Computes the row panels [q_begin, q_end) of C (gemm_mr rows each), in the
 // column tiles [t_begin, t_end).
 template <std::size_t N, class Epilogue>
@@ -163,9 +172,9 @@ void gemm_tiles(std::size_t m, std::size_t k, const float* a, std::size_t a_rs, 
                 const float* bk0 = kc ? bk : nullptr;
                 std::size_t span_lo = N;  // first column not yet through the epilogue (N: none)
                 for (std::size_t t = t_begin; t < t_end; ++t) {
-                    std::size_t j0, j1;
+                    const std::size_t j0 = tile_first_column<N>(t);
+                    std::size_t j1;
                     if (t < nfull) {
-                        j0 = t * NR * W;
                         const std::size_t nv = std::min(NR, nvec - t * NR);
                         j1 = j0 + nv * W;
                         // Only two widths occur: NR, and nvec % NR for the last tile.
@@ -191,7 +200,6 @@ void gemm_tiles(std::size_t m, std::size_t k, const float* a, std::size_t a_rs, 
                             });
                         }
                     } else {
-                        j0 = nvec * W;
                         j1 = N;
                         dispatch_1_to<MR>(mr, [&](auto R) {
                             if constexpr (copy_tail)  // (btail is unset when kc == 0; B is not read then.)

@@ -43,18 +43,6 @@ namespace ctnn::kernels {
 template <std::size_t N1>
 inline constexpr std::size_t row_pair_groups = std::min<std::size_t>(detail::gemm_column_tiles<N1>, 4);
 
-namespace detail {
-
-// The first column of column tile t of an N-wide C (N for t == the tile count).
-template <std::size_t N>
-constexpr std::size_t tile_first_column(std::size_t t) {
-    constexpr std::size_t nvec = N / simd::width, nfull = (nvec + gemm_nr - 1) / gemm_nr;
-    if (t >= gemm_column_tiles<N>) return N;
-    return t < nfull ? t * gemm_nr * simd::width : nvec * simd::width;
-}
-
-}  // namespace detail
-
 template <std::size_t K, std::size_t N1, std::size_t N2, class Epilogue1, class Epilogue2>
 void row_pair(const float* x, const float* b1, float* h, const Epilogue1& epi1, const float* b2, float* y,
               const Epilogue2& epi2) {
