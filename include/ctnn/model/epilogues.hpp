@@ -2,8 +2,8 @@
 // ctnn::detail epilogues — the work a Dense step fuses into the tiles of its
 // matrix products (kernels::gemm's `epi(i, j0, j1, row)`), one named type each.
 //
-// Contract: each is called for row i of a finished tile with the columns
-// [j0, j1) of that row; it touches only those columns (of its row of C and
+// Contract: each is called for row i of a finished run of tiles with the
+// columns [j0, j1) of that row; it touches only those columns (of its row of C and
 // of the arrays it was given) and holds no mutable state, so gemm may call it
 // from several threads. Results are the same element by element whichever
 // tile or thread a column falls in.

@@ -792,26 +792,25 @@ private:
                     DenseStep<At2, N, N2, Act2, ActAt2, DropAt2>) const {
         const auto& p = std::get<At>(params_);
         const auto& p2 = std::get<At2>(params_);
-        const detail::BiasActivation<Act> first{p.bias.data(), activation_at<At, ActAt>()};
-        if constexpr (std::is_same_v<Act2, Softmax>) {
-            kernels::row_pair<K, N, N2>(x, p.kernel.data(), h, first, p2.kernel.data(), y,
-                                        detail::AddBias{p2.bias.data()});
-            Softmax::apply_row(y, N2);
-        } else {
-            kernels::row_pair<K, N, N2>(x, p.kernel.data(), h, first, p2.kernel.data(), y,
-                                        detail::BiasActivation<Act2>{p2.bias.data(), activation_at<At2, ActAt2>()});
-        }
+        auto act = elementwise_activation<At, ActAt, Act>();
+        auto act2 = elementwise_activation<At2, ActAt2, Act2>();
+        kernels::row_pair<K, N, N2>(x, p.kernel.data(), h, detail::BiasActivation<decltype(act)>{p.bias.data(), act},
+                                    p2.kernel.data(), y,
+                                    detail::BiasActivation<decltype(act2)>{p2.bias.data(), act2});
+        if constexpr (std::is_same_v<Act2, Softmax>) Softmax::apply_row(y, N2);
     }
 
     template <std::size_t At, std::size_t K, std::size_t N, class Act, std::size_t ActAt, std::size_t DropAt>
     void infer_row(const float* x, float* y, DenseStep<At, K, N, Act, ActAt, DropAt>) const {
-        const auto& p = std::get<At>(params_);
-        if constexpr (std::is_same_v<Act, Softmax>) {
-            forward_dense_plain<N, K>(1, x, p, y, Linear{});
-            Softmax::apply_row(y, N);
-        } else {
-            forward_dense_plain<N, K>(1, x, p, y, activation_at<At, ActAt>());
-        }
+        forward_dense_plain<N, K>(1, x, std::get<At>(params_), y, elementwise_activation<At, ActAt, Act>());
+        if constexpr (std::is_same_v<Act, Softmax>) Softmax::apply_row(y, N);
+    }
+    // What a Dense step applies element by element after its bias at
+    // inference: its activation, or nothing for a Softmax (applied per row).
+    template <std::size_t At, std::size_t ActAt, class Act>
+    auto elementwise_activation() const {
+        if constexpr (std::is_same_v<Act, Softmax>) return Linear{};
+        else return activation_at<At, ActAt>();
     }
     template <std::size_t At, std::size_t W, class Act>
     void infer_row(const float* x, float* y, ActivationStep<At, W, Act>) const {
