@@ -208,7 +208,7 @@ int register_all() {
     add_training<Use::Forward, 128, 784, 256>("Forward");
     add_training<Use::Forward, 128, 256, 256>("Forward");
     add_training<Use::Forward, 128, 256, 10>("Forward");
-    // batch 1 (serial by design) and inference over the 10,000 test images
+    // batch 1 (the column split of gemm) and inference over the 10,000 test images
     add<Use::Forward, 1, 784, 256>("Forward");
     add<Use::Forward, 10000, 784, 256>("Forward");
     // input gradient: dX(m x K) = dY(m x N) W^T, W^T stored N x K
