@@ -4,6 +4,8 @@
 #include <torch/torch.h>
 
 #include <algorithm>
+#include <chrono>
+#include <cmath>
 
 namespace torch_peer {
 
@@ -78,5 +80,95 @@ double Mlp::train_with_masks(const float* x, const std::int64_t* labels, std::si
 }
 
 void Mlp::set_num_threads(int threads) { torch::set_num_threads(threads); }
+
+struct FitAccess {
+    static Mlp::Impl& impl(Mlp& m) { return *m.impl_; }
+};
+
+namespace {
+
+std::int64_t count_correct(const torch::Tensor& logits, const torch::Tensor& labels) {
+    return logits.argmax(1).eq(labels).sum().item<std::int64_t>();
+}
+
+// Keras: w -= lr sqrt(1 - b2^t) / (1 - b1^t) * m / (sqrt(v) + eps); torch
+// divides by sqrt(v) / sqrt(1 - b2^t) + eps', the same update when
+// eps' = eps / sqrt(1 - b2^t). Sets eps' for step t (from 1).
+void set_keras_epsilon(torch::optim::AdamOptions& adam, double eps, std::int64_t t) {
+    adam.eps(eps / std::sqrt(1.0 - std::pow(std::get<1>(adam.betas()), double(t))));
+}
+
+torch::optim::AdamOptions& adam_options(torch::optim::Adam& opt) {
+    return static_cast<torch::optim::AdamOptions&>(opt.param_groups().front().options());
+}
+
+}  // namespace
+
+FitResult fit_evaluate(Shape shape, Samples train, Samples test, FitOptions options) {
+    torch::manual_seed(options.seed);
+    Mlp mlp(shape);
+    auto& m = FitAccess::impl(mlp);
+    {
+        torch::NoGradGuard g;
+        for (std::size_t at : {0, 3, 6}) {
+            torch::nn::init::xavier_uniform_(m.linear(at).weight);
+            torch::nn::init::zeros_(m.linear(at).bias);
+        }
+    }
+    const auto x = view(train.x, train.rows, shape.in);
+    const auto y = view_labels(train.labels, train.rows);
+    const auto rows = std::int64_t(train.rows), batch = std::int64_t(options.batch);
+
+    auto& adam = adam_options(*m.opt);
+    const double eps = adam.eps();
+    std::int64_t step = 0;
+
+    const auto start = std::chrono::steady_clock::now();
+    double train_accuracy = 0;
+    m.net->train();
+    for (std::size_t epoch = 0; epoch < options.epochs; ++epoch) {
+        const auto order = torch::randperm(rows, torch::kInt64);
+        std::int64_t correct = 0;
+        for (std::int64_t first = 0; first < rows; first += batch) {
+            const auto pick = order.slice(0, first, std::min(first + batch, rows));
+            const auto xb = x.index_select(0, pick), yb = y.index_select(0, pick);
+            m.opt->zero_grad();
+            const auto logits = m.net->forward(xb);
+            torch::nn::functional::cross_entropy(logits, yb).backward();
+            ++step;
+            if (options.keras_epsilon) set_keras_epsilon(adam, eps, step);
+            m.opt->step();
+            correct += count_correct(logits.detach(), yb);
+        }
+        train_accuracy = double(correct) / double(rows);
+    }
+    const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+
+    torch::NoGradGuard g;
+    m.net->eval();
+    const auto logits = m.net->forward(view(test.x, test.rows, shape.in));
+    const double test_accuracy =
+        double(count_correct(logits, view_labels(test.labels, test.rows))) / double(test.rows);
+    return {train_accuracy, test_accuracy, seconds};
+}
+
+bool keras_epsilon_matches() {
+    constexpr double lr = 1e-3, b1 = 0.9, b2 = 0.999, eps = 1e-7, g = 3e-7;
+    auto w = torch::zeros({1}, torch::requires_grad());
+    torch::optim::Adam opt({w}, torch::optim::AdamOptions(lr).betas({b1, b2}).eps(eps));
+    double m = 0, v = 0, expected = 0;
+    for (std::int64_t t = 1; t <= 3; ++t) {
+        opt.zero_grad();
+        (w * g).sum().backward();
+        set_keras_epsilon(adam_options(opt), eps, t);
+        opt.step();
+        m = b1 * m + (1 - b1) * g;
+        v = b2 * v + (1 - b2) * g * g;
+        expected -= lr * std::sqrt(1 - std::pow(b2, double(t))) / (1 - std::pow(b1, double(t))) * m /
+                    (std::sqrt(v) + eps);
+        if (std::fabs(w.item<double>() - expected) > 1e-5 * std::fabs(expected)) return false;
+    }
+    return true;
+}
 
 }  // namespace torch_peer

@@ -46,6 +46,44 @@ public:
 private:
     struct Impl;
     std::unique_ptr<Impl> impl_;
+    friend struct FitAccess;
 };
+
+// A labelled data set for fit_evaluate: rows x in floats, rows class indices.
+struct Samples {
+    const float* x;
+    const std::int64_t* labels;
+    std::size_t rows;
+};
+
+struct FitOptions {
+    std::size_t epochs = 20, batch = 128;
+    std::uint64_t seed = 0;  // torch::manual_seed: initial weights, shuffles, dropout masks
+    // Adam's eps where Keras adds it, to sqrt(v) (true), or where torch does,
+    // to the bias-corrected sqrt(v / (1 - beta_2^t)) (false).
+    bool keras_epsilon = true;
+};
+
+struct FitResult {
+    double train_accuracy;  // the last epoch's, dropout on (what Keras' fit log shows)
+    double test_accuracy;   // dropout off
+    double seconds;         // wall time of training
+};
+
+// The Listing 1.3.2 experiment done entirely in libtorch, with Keras' rules
+// where libtorch's defaults differ, and nothing of ctnn's: glorot_uniform
+// (torch::nn::init::xavier_uniform_) kernels and zero biases instead of
+// torch's kaiming default, Adam(1e-3, 0.9, 0.999, eps 1e-7) with Keras' eps
+// placement unless asked otherwise (torch's eps set to 1e-7 / sqrt(1 -
+// beta_2^t) before step t gives Keras' update), a torch::randperm shuffle
+// every epoch, batches of `batch` with a smaller last one, mean cross-entropy.
+// An independent implementation to compare ctnn's accuracy over seeds with
+// (bench/torch/torch_accuracy.cpp).
+FitResult fit_evaluate(Shape shape, Samples train, Samples test, FitOptions options);
+
+// Whether fit_evaluate's eps adjustment gives Keras' Adam update: three steps
+// on w * g with g = 3e-7 (so eps matters: torch's own placement moves w about
+// 9x further) against the update worked out by hand from Keras' formula.
+bool keras_epsilon_matches();
 
 }  // namespace torch_peer
