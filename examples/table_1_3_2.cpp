@@ -134,7 +134,8 @@ int main(int argc, char** argv) try {
                                  {"seed", "seed of every row (default 0)"},
                                  {"threads", "OpenMP threads"},
                                  {"verbose", "fit's verbosity (default 2: one line per epoch)"},
-                                 {"out", "markdown report to write (default docs/table-1.3.2.md when all rows run)"},
+                                 {"out", "markdown table to write (default docs/table-1.3.2.table.md when all "
+                                         "rows run: the table docs/table-1.3.2.md quotes)"},
                                  {"data", "MNIST directory"}});
     if (flags.has("threads")) set_num_threads(static_cast<int>(flags.integer("threads", 1)));
     const auto epochs = static_cast<std::size_t>(flags.integer("epochs", 20));

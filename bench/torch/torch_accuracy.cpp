@@ -1,6 +1,6 @@
-// torch_accuracy: Listing 1.3.2 trained in libtorch over a range of seeds,
-// the independent peer for ctnn's accuracy (scripts/accuracy-seeds runs both
-// and writes docs/accuracy-seeds.md).
+// torch_accuracy: Listing 1.3.2 (or another row of Table 1.3.2) trained in
+// libtorch over a range of seeds, the independent peer for ctnn's accuracy
+// (scripts/accuracy-seeds runs both and writes docs/accuracy-seeds.md).
 //
 // Only the data comes through ctnn (its MNIST loader: the same bytes, scaled
 // by 1/255 as the listing does). Weights, shuffles and dropout masks are
@@ -8,14 +8,19 @@
 //
 //   build-bench/bench/torch_accuracy [--seeds 0-9] [--epochs 20] [--batch-size 128]
 //                                    [--threads 2] [--epsilon keras|torch] [--data DIR]
+//                                    [--hidden 256,256] [--relu yes|no] [--dropout 0.45]
+//                                    [--optimizer adam|sgd]
 // One line per seed: "seed S train T test A seconds W" (accuracies as fractions).
+#include <algorithm>
 #include <cstdint>
 #include <cstdio>
 #include <exception>
 #include <filesystem>
-#include <optional>
 #include <iostream>
+#include <optional>
+#include <stdexcept>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "ctnn/data/mnist.hpp"
@@ -56,6 +61,33 @@ std::pair<std::uint64_t, std::uint64_t> seed_range(const std::string& text) {
     throw std::invalid_argument("flag --seeds wants A-B with A <= B, or one seed; got '" + text + "'");
 }
 
+// "256,512,256": hidden widths, each at least 1.
+std::vector<std::size_t> widths(const std::string& text) {
+    std::vector<std::size_t> out;
+    std::size_t at = 0;
+    while (at <= text.size()) {
+        const auto comma = std::min(text.find(',', at), text.size());
+        const std::string part = text.substr(at, comma - at);
+        std::size_t used = 0;
+        unsigned long long units = 0;
+        try {
+            units = std::stoull(part, &used);
+        } catch (const std::exception&) {
+        }
+        if (part.empty() || used != part.size() || units == 0)
+            throw std::invalid_argument("flag --hidden wants positive widths separated by commas, got '" + text + "'");
+        out.push_back(std::size_t(units));
+        at = comma + 1;
+    }
+    return out;
+}
+
+bool yes_no(const std::string& flag, const std::string& value) {
+    if (value == "yes") return true;
+    if (value == "no") return false;
+    throw std::invalid_argument("flag --" + flag + " wants yes or no, got '" + value + "'");
+}
+
 }  // namespace
 
 int main(int argc, char** argv) try {
@@ -66,6 +98,10 @@ int main(int argc, char** argv) try {
                                  {"threads", "torch threads (default 2)"},
                                  {"epsilon", "where Adam adds eps: keras (to sqrt(v), the default) or torch "
                                              "(to the bias-corrected sqrt(v))"},
+                                 {"hidden", "hidden Dense widths, comma-separated (default 256,256)"},
+                                 {"relu", "yes (default) or no: ReLU after each hidden Dense"},
+                                 {"dropout", "Dropout rate after each hidden layer, 0 for none (default 0.45)"},
+                                 {"optimizer", "adam (default) or sgd, at Keras' defaults"},
                                  {"data", "directory of the MNIST files (default: ctnn::mnist's)"}});
     const auto [first, last] = seed_range(flags.get("seeds", "0-9"));
     const auto epochs = flags.integer("epochs", 20), batch = flags.integer("batch-size", 128),
@@ -75,6 +111,13 @@ int main(int argc, char** argv) try {
     const std::string epsilon = flags.get("epsilon", "keras");
     if (epsilon != "keras" && epsilon != "torch")
         throw std::invalid_argument("flag --epsilon wants keras or torch, got '" + epsilon + "'");
+    const torch_peer::Network network{.hidden = widths(flags.get("hidden", "256,256")),
+                                      .relu = yes_no("relu", flags.get("relu", "yes")),
+                                      .rate = float(flags.real("dropout", 0.45))};
+    if (!(network.rate >= 0 && network.rate < 1)) throw std::invalid_argument("flag --dropout wants a rate in [0, 1)");
+    const std::string optimizer = flags.get("optimizer", "adam");
+    if (optimizer != "adam" && optimizer != "sgd")
+        throw std::invalid_argument("flag --optimizer wants adam or sgd, got '" + optimizer + "'");
     if (!torch_peer::keras_epsilon_matches()) {
         std::cerr << "torch_accuracy: SELF-CHECK FAILED: libtorch's Adam with the adjusted eps does not give Keras' "
                      "update\n";
@@ -86,12 +129,17 @@ int main(int argc, char** argv) try {
     if (flags.has("data")) dir = flags.get("data", "");
     const auto [train_set, test_set] = ctnn::mnist::load_data(dir);
     const Owned train = to_floats(train_set), test = to_floats(test_set);
-    std::cout << "libtorch, Listing 1.3.2: " << epochs << " epochs, batch " << batch << ", " << threads
-              << " threads, Adam's eps placed as " << epsilon << " does, " << train.labels.size() << " training / "
-              << test.labels.size() << " test images\n";
+    std::cout << "libtorch: 784";
+    for (const auto units : network.hidden) std::cout << '-' << units;
+    std::cout << "-10, ReLU " << (network.relu ? "yes" : "no") << ", Dropout(" << network.rate << "), " << optimizer
+              << (optimizer == "adam" ? " (eps placed as " + epsilon + " does)" : "") << "; " << epochs
+              << " epochs, batch " << batch << ", " << threads << " threads, " << train.labels.size()
+              << " training / " << test.labels.size() << " test images\n";
     for (std::uint64_t seed = first; seed <= last; ++seed) {
-        const auto r = torch_peer::fit_evaluate({784, 256, 10, 0.45f}, train.samples(), test.samples(),
-                                                {.epochs = std::size_t(epochs),
+        const auto r = torch_peer::fit_evaluate(network, train.samples(), test.samples(),
+                                                {.optimizer = optimizer == "adam" ? torch_peer::Optimizer::adam
+                                                                                  : torch_peer::Optimizer::sgd,
+                                                 .epochs = std::size_t(epochs),
                                                  .batch = std::size_t(batch),
                                                  .seed = seed,
                                                  .keras_epsilon = epsilon == "keras"});

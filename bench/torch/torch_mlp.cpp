@@ -81,10 +81,6 @@ double Mlp::train_with_masks(const float* x, const std::int64_t* labels, std::si
 
 void Mlp::set_num_threads(int threads) { torch::set_num_threads(threads); }
 
-struct FitAccess {
-    static Mlp::Impl& impl(Mlp& m) { return *m.impl_; }
-};
-
 namespace {
 
 std::int64_t count_correct(const torch::Tensor& logits, const torch::Tensor& labels) {
@@ -104,40 +100,59 @@ torch::optim::AdamOptions& adam_options(torch::optim::Adam& opt) {
 
 }  // namespace
 
-FitResult fit_evaluate(Shape shape, Samples train, Samples test, FitOptions options) {
+FitResult fit_evaluate(const Network& network, Samples train, Samples test, FitOptions options) {
     torch::manual_seed(options.seed);
-    Mlp mlp(shape);
-    auto& m = FitAccess::impl(mlp);
+    torch::nn::Sequential net;
+    std::vector<torch::nn::Linear> dense;
+    std::size_t width = network.in;
+    for (const std::size_t units : network.hidden) {
+        dense.emplace_back(std::int64_t(width), std::int64_t(units));
+        net->push_back(dense.back());
+        if (network.relu) net->push_back(torch::nn::ReLU());
+        if (network.rate > 0) net->push_back(torch::nn::Dropout(double(network.rate)));
+        width = units;
+    }
+    dense.emplace_back(std::int64_t(width), std::int64_t(network.out));
+    net->push_back(dense.back());
     {
         torch::NoGradGuard g;
-        for (std::size_t at : {0, 3, 6}) {
-            torch::nn::init::xavier_uniform_(m.linear(at).weight);
-            torch::nn::init::zeros_(m.linear(at).bias);
+        for (auto& d : dense) {
+            torch::nn::init::xavier_uniform_(d->weight);
+            torch::nn::init::zeros_(d->bias);
         }
     }
-    const auto x = view(train.x, train.rows, shape.in);
+    std::unique_ptr<torch::optim::Optimizer> opt;
+    torch::optim::AdamOptions* adam = nullptr;
+    if (options.optimizer == Optimizer::adam) {
+        auto a = std::make_unique<torch::optim::Adam>(net->parameters(),
+                                                      torch::optim::AdamOptions(1e-3).betas({0.9, 0.999}).eps(1e-7));
+        adam = &adam_options(*a);
+        opt = std::move(a);
+    } else {
+        opt = std::make_unique<torch::optim::SGD>(net->parameters(), torch::optim::SGDOptions(0.01));
+    }
+    const double eps = adam ? adam->eps() : 0.0;
+    std::int64_t step = 0;
+
+    const auto x = view(train.x, train.rows, network.in);
     const auto y = view_labels(train.labels, train.rows);
     const auto rows = std::int64_t(train.rows), batch = std::int64_t(options.batch);
 
-    auto& adam = adam_options(*m.opt);
-    const double eps = adam.eps();
-    std::int64_t step = 0;
-
     const auto start = std::chrono::steady_clock::now();
     double train_accuracy = 0;
-    m.net->train();
+    net->train();
     for (std::size_t epoch = 0; epoch < options.epochs; ++epoch) {
         const auto order = torch::randperm(rows, torch::kInt64);
         std::int64_t correct = 0;
         for (std::int64_t first = 0; first < rows; first += batch) {
             const auto pick = order.slice(0, first, std::min(first + batch, rows));
             const auto xb = x.index_select(0, pick), yb = y.index_select(0, pick);
-            m.opt->zero_grad();
-            const auto logits = m.net->forward(xb);
+            opt->zero_grad();
+            const auto logits = net->forward(xb);
             torch::nn::functional::cross_entropy(logits, yb).backward();
             ++step;
-            if (options.keras_epsilon) set_keras_epsilon(adam, eps, step);
-            m.opt->step();
+            if (adam && options.keras_epsilon) set_keras_epsilon(*adam, eps, step);
+            opt->step();
             correct += count_correct(logits.detach(), yb);
         }
         train_accuracy = double(correct) / double(rows);
@@ -145,8 +160,8 @@ FitResult fit_evaluate(Shape shape, Samples train, Samples test, FitOptions opti
     const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
 
     torch::NoGradGuard g;
-    m.net->eval();
-    const auto logits = m.net->forward(view(test.x, test.rows, shape.in));
+    net->eval();
+    const auto logits = net->forward(view(test.x, test.rows, network.in));
     const double test_accuracy =
         double(count_correct(logits, view_labels(test.labels, test.rows))) / double(test.rows);
     return {train_accuracy, test_accuracy, seconds};

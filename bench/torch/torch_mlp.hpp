@@ -15,6 +15,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <memory>
+#include <vector>
 
 namespace torch_peer {
 
@@ -46,7 +47,6 @@ public:
 private:
     struct Impl;
     std::unique_ptr<Impl> impl_;
-    friend struct FitAccess;
 };
 
 // A labelled data set for fit_evaluate: rows x in floats, rows class indices.
@@ -56,7 +56,23 @@ struct Samples {
     std::size_t rows;
 };
 
+// A stack of Table 1.3.2's kind: hidden Dense layers of the given widths, each
+// followed by ReLU (when `relu`) and Dropout(rate) (when rate > 0), then a
+// Dense of `out` units whose softmax the cross-entropy applies. The default
+// is Listing 1.3.2.
+struct Network {
+    std::size_t in = 784;
+    std::vector<std::size_t> hidden{256, 256};
+    std::size_t out = 10;
+    bool relu = true;
+    float rate = 0.45f;
+};
+
+// Keras' defaults: Adam(1e-3, 0.9, 0.999, eps 1e-7), SGD(0.01) without momentum.
+enum class Optimizer { adam, sgd };
+
 struct FitOptions {
+    Optimizer optimizer = Optimizer::adam;
     std::size_t epochs = 20, batch = 128;
     std::uint64_t seed = 0;  // torch::manual_seed: initial weights, shuffles, dropout masks
     // Adam's eps where Keras adds it, to sqrt(v) (true), or where torch does,
@@ -70,16 +86,15 @@ struct FitResult {
     double seconds;         // wall time of training
 };
 
-// The Listing 1.3.2 experiment done entirely in libtorch, with Keras' rules
-// where libtorch's defaults differ, and nothing of ctnn's: glorot_uniform
+// The chapter's experiment done entirely in libtorch, with Keras' rules where
+// libtorch's defaults differ, and nothing of ctnn's: glorot_uniform
 // (torch::nn::init::xavier_uniform_) kernels and zero biases instead of
-// torch's kaiming default, Adam(1e-3, 0.9, 0.999, eps 1e-7) with Keras' eps
-// placement unless asked otherwise (torch's eps set to 1e-7 / sqrt(1 -
-// beta_2^t) before step t gives Keras' update), a torch::randperm shuffle
-// every epoch, batches of `batch` with a smaller last one, mean cross-entropy.
-// An independent implementation to compare ctnn's accuracy over seeds with
-// (bench/torch/torch_accuracy.cpp).
-FitResult fit_evaluate(Shape shape, Samples train, Samples test, FitOptions options);
+// torch's kaiming default; Adam with Keras' eps placement unless asked
+// otherwise (torch's eps set to 1e-7 / sqrt(1 - beta_2^t) before step t gives
+// Keras' update) or plain SGD; a torch::randperm shuffle every epoch, batches
+// of `batch` with a smaller last one, mean cross-entropy. An independent
+// implementation to compare ctnn's accuracy with (bench/torch/torch_accuracy.cpp).
+FitResult fit_evaluate(const Network& network, Samples train, Samples test, FitOptions options);
 
 // Whether fit_evaluate's eps adjustment gives Keras' Adam update: three steps
 // on w * g with g = 3e-7 (so eps matters: torch's own placement moves w about
