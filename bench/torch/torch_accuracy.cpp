@@ -129,9 +129,9 @@ int main(int argc, char** argv) try {
     if (flags.has("data")) dir = flags.get("data", "");
     const auto [train_set, test_set] = ctnn::mnist::load_data(dir);
     const Owned train = to_floats(train_set), test = to_floats(test_set);
-    std::cout << "libtorch: 784";
+    std::cout << "libtorch: " << network.in;
     for (const auto units : network.hidden) std::cout << '-' << units;
-    std::cout << "-10, ReLU " << (network.relu ? "yes" : "no") << ", Dropout(" << network.rate << "), " << optimizer
+    std::cout << '-' << network.out << ", ReLU " << (network.relu ? "yes" : "no") << ", Dropout(" << network.rate << "), " << optimizer
               << (optimizer == "adam" ? " (eps placed as " + epsilon + " does)" : "") << "; " << epochs
               << " epochs, batch " << batch << ", " << threads << " threads, " << train.labels.size()
               << " training / " << test.labels.size() << " test images\n";
