@@ -29,21 +29,6 @@
 
 namespace {
 
-struct Owned {
-    std::vector<float> x;
-    std::vector<std::int64_t> labels;
-    torch_peer::Samples samples() const { return {x.data(), labels.data(), labels.size()}; }
-};
-
-template <class Set>
-Owned to_floats(const Set& set) {
-    Owned o;
-    o.x.resize(set.x.size());
-    for (std::size_t i = 0; i < o.x.size(); ++i) o.x[i] = float(set.x.data()[i]) / 255.0f;
-    o.labels.assign(set.y.data(), set.y.data() + set.y.size());
-    return o;
-}
-
 // "A-B" or "A": the inclusive range of seeds.
 std::pair<std::uint64_t, std::uint64_t> seed_range(const std::string& text) {
     const auto dash = text.find('-');
@@ -128,15 +113,20 @@ int main(int argc, char** argv) try {
     std::optional<std::filesystem::path> dir;
     if (flags.has("data")) dir = flags.get("data", "");
     const auto [train_set, test_set] = ctnn::mnist::load_data(dir);
-    const Owned train = to_floats(train_set), test = to_floats(test_set);
+    // The listing's preprocessing, by ctnn's own tensor operations; torch wants int64 labels.
+    const auto x_train = train_set.x.reshape<784>().astype<float>() / 255.0f;
+    const auto x_test = test_set.x.reshape<784>().astype<float>() / 255.0f;
+    const auto y_train = train_set.y.astype<std::int64_t>(), y_test = test_set.y.astype<std::int64_t>();
+    const torch_peer::Samples train{x_train.data(), y_train.data(), y_train.rows()},
+        test{x_test.data(), y_test.data(), y_test.rows()};
     std::cout << "libtorch: " << network.in;
     for (const auto units : network.hidden) std::cout << '-' << units;
-    std::cout << '-' << network.out << ", ReLU " << (network.relu ? "yes" : "no") << ", Dropout(" << network.rate << "), " << optimizer
-              << (optimizer == "adam" ? " (eps placed as " + epsilon + " does)" : "") << "; " << epochs
-              << " epochs, batch " << batch << ", " << threads << " threads, " << train.labels.size()
-              << " training / " << test.labels.size() << " test images\n";
+    std::cout << '-' << network.out << ", ReLU " << (network.relu ? "yes" : "no") << ", Dropout(" << network.rate
+              << "), " << optimizer << (optimizer == "adam" ? " (eps placed as " + epsilon + " does)" : "") << "; "
+              << epochs << " epochs, batch " << batch << ", " << threads << " threads, " << train.rows
+              << " training / " << test.rows << " test images\n";
     for (std::uint64_t seed = first; seed <= last; ++seed) {
-        const auto r = torch_peer::fit_evaluate(network, train.samples(), test.samples(),
+        const auto r = torch_peer::fit_evaluate(network, train, test,
                                                 {.optimizer = optimizer == "adam" ? torch_peer::Optimizer::adam
                                                                                   : torch_peer::Optimizer::sgd,
                                                  .epochs = std::size_t(epochs),
