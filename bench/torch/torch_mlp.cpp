@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <vector>
 
 namespace torch_peer {
 
@@ -18,22 +19,43 @@ torch::Tensor view_labels(const std::int64_t* l, std::size_t rows) {
     return torch::from_blob(const_cast<std::int64_t*>(l), {std::int64_t(rows)}, torch::kInt64);
 }
 
+// Keras' Adam defaults (lr 1e-3, betas 0.9 / 0.999, eps 1e-7), as libtorch options.
+torch::optim::AdamOptions keras_adam_options() { return torch::optim::AdamOptions(1e-3).betas({0.9, 0.999}).eps(1e-7); }
+
+// `network` as a torch::nn::Sequential (Linear, [ReLU], [Dropout] per hidden
+// layer, then Linear), with its Linear modules in order.
+struct Built {
+    torch::nn::Sequential net;
+    std::vector<torch::nn::Linear> dense;
+};
+Built build(const Network& network) {
+    Built b;
+    std::size_t width = network.in;
+    for (const std::size_t units : network.hidden) {
+        b.dense.emplace_back(std::int64_t(width), std::int64_t(units));
+        b.net->push_back(b.dense.back());
+        if (network.relu) b.net->push_back(torch::nn::ReLU());
+        if (network.rate > 0) b.net->push_back(torch::nn::Dropout(double(network.rate)));
+        width = units;
+    }
+    b.dense.emplace_back(std::int64_t(width), std::int64_t(network.out));
+    b.net->push_back(b.dense.back());
+    return b;
+}
+
 }  // namespace
 
 struct Mlp::Impl {
     Shape shape;
-    torch::nn::Sequential net;
+    Built built;
     std::unique_ptr<torch::optim::Adam> opt;
 
     explicit Impl(Shape s)
         : shape(s),
-          net(torch::nn::Linear(std::int64_t(s.in), std::int64_t(s.hidden)), torch::nn::ReLU(),
-              torch::nn::Dropout(double(s.rate)), torch::nn::Linear(std::int64_t(s.hidden), std::int64_t(s.hidden)),
-              torch::nn::ReLU(), torch::nn::Dropout(double(s.rate)),
-              torch::nn::Linear(std::int64_t(s.hidden), std::int64_t(s.out))),
-          opt(std::make_unique<torch::optim::Adam>(net->parameters(),
-                                                   torch::optim::AdamOptions(1e-3).betas({0.9, 0.999}).eps(1e-7))) {}
-    torch::nn::LinearImpl& linear(std::size_t at) { return *net->ptr<torch::nn::LinearImpl>(at); }
+          built(build({s.in, {s.hidden, s.hidden}, s.out, true, s.rate})),
+          opt(std::make_unique<torch::optim::Adam>(built.net->parameters(), keras_adam_options())) {}
+    torch::nn::Sequential& net() { return built.net; }
+    torch::nn::LinearImpl& linear(std::size_t layer) { return *built.dense[layer]; }
 };
 
 Mlp::Mlp(Shape shape) : impl_(std::make_unique<Impl>(shape)) {}
@@ -43,16 +65,16 @@ void Mlp::set_layer(std::size_t layer, const float* kernel, const float* bias) {
     const Shape& s = impl_->shape;
     const std::size_t k = layer == 0 ? s.in : s.hidden, n = layer == 2 ? s.out : s.hidden;
     torch::NoGradGuard g;
-    auto& lin = impl_->linear(3 * layer);
+    auto& lin = impl_->linear(layer);
     lin.weight.copy_(view(kernel, k, n).t());  // torch keeps W as out x in
     lin.bias.copy_(view(bias, 1, n).view({std::int64_t(n)}));
 }
 
 double Mlp::train(const float* x, const std::int64_t* labels, std::size_t rows) {
     auto& m = *impl_;
-    m.net->train();
+    m.net()->train();
     m.opt->zero_grad();
-    auto loss = torch::nn::functional::cross_entropy(m.net->forward(view(x, rows, m.shape.in)),
+    auto loss = torch::nn::functional::cross_entropy(m.net()->forward(view(x, rows, m.shape.in)),
                                                      view_labels(labels, rows));
     loss.backward();
     m.opt->step();
@@ -62,8 +84,8 @@ double Mlp::train(const float* x, const std::int64_t* labels, std::size_t rows) 
 void Mlp::predict(const float* x, std::size_t rows, float* y) {
     auto& m = *impl_;
     torch::NoGradGuard g;
-    m.net->eval();
-    auto p = torch::softmax(m.net->forward(view(x, rows, m.shape.in)), 1).contiguous();
+    m.net()->eval();
+    auto p = torch::softmax(m.net()->forward(view(x, rows, m.shape.in)), 1).contiguous();
     std::copy_n(p.data_ptr<float>(), rows * m.shape.out, y);
 }
 
@@ -72,8 +94,8 @@ double Mlp::train_with_masks(const float* x, const std::int64_t* labels, std::si
     auto& m = *impl_;
     m.opt->zero_grad();
     auto h1 = torch::relu(m.linear(0).forward(view(x, rows, m.shape.in))) * view(mask1, rows, m.shape.hidden);
-    auto h2 = torch::relu(m.linear(3).forward(h1)) * view(mask2, rows, m.shape.hidden);
-    auto loss = torch::nn::functional::cross_entropy(m.linear(6).forward(h2), view_labels(labels, rows));
+    auto h2 = torch::relu(m.linear(1).forward(h1)) * view(mask2, rows, m.shape.hidden);
+    auto loss = torch::nn::functional::cross_entropy(m.linear(2).forward(h2), view_labels(labels, rows));
     loss.backward();
     m.opt->step();
     return loss.item<double>();
@@ -102,18 +124,7 @@ torch::optim::AdamOptions& adam_options(torch::optim::Adam& opt) {
 
 FitResult fit_evaluate(const Network& network, Samples train, Samples test, FitOptions options) {
     torch::manual_seed(options.seed);
-    torch::nn::Sequential net;
-    std::vector<torch::nn::Linear> dense;
-    std::size_t width = network.in;
-    for (const std::size_t units : network.hidden) {
-        dense.emplace_back(std::int64_t(width), std::int64_t(units));
-        net->push_back(dense.back());
-        if (network.relu) net->push_back(torch::nn::ReLU());
-        if (network.rate > 0) net->push_back(torch::nn::Dropout(double(network.rate)));
-        width = units;
-    }
-    dense.emplace_back(std::int64_t(width), std::int64_t(network.out));
-    net->push_back(dense.back());
+    auto [net, dense] = build(network);
     {
         torch::NoGradGuard g;
         for (auto& d : dense) {
@@ -124,8 +135,7 @@ FitResult fit_evaluate(const Network& network, Samples train, Samples test, FitO
     std::unique_ptr<torch::optim::Optimizer> opt;
     torch::optim::AdamOptions* adam = nullptr;
     if (options.optimizer == Optimizer::adam) {
-        auto a = std::make_unique<torch::optim::Adam>(net->parameters(),
-                                                      torch::optim::AdamOptions(1e-3).betas({0.9, 0.999}).eps(1e-7));
+        auto a = std::make_unique<torch::optim::Adam>(net->parameters(), keras_adam_options());
         adam = &adam_options(*a);
         opt = std::move(a);
     } else {
@@ -168,9 +178,11 @@ FitResult fit_evaluate(const Network& network, Samples train, Samples test, FitO
 }
 
 bool keras_epsilon_matches() {
+    // Keras' constants, written out for the hand computation; the optimizer
+    // under test is fit_evaluate's.
     constexpr double lr = 1e-3, b1 = 0.9, b2 = 0.999, eps = 1e-7, g = 3e-7;
     auto w = torch::zeros({1}, torch::requires_grad());
-    torch::optim::Adam opt({w}, torch::optim::AdamOptions(lr).betas({b1, b2}).eps(eps));
+    torch::optim::Adam opt({w}, keras_adam_options());
     double m = 0, v = 0, expected = 0;
     for (std::int64_t t = 1; t <= 3; ++t) {
         opt.zero_grad();
