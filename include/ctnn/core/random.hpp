@@ -48,10 +48,16 @@ public:
         state_ += 0x9e3779b97f4a7c15ULL;
         return splitmix64(state_);
     }
-    // Uniform float in [lo, hi) with 24 random bits.
+    // Uniform float in [lo, hi) with 24 random bits (lo when lo >= hi).
+    // lo + (hi - lo) * u can round up to hi for u close to 1 (about once in
+    // 2^24 draws): such a draw is rejected and drawn again, so hi never comes
+    // out and every other value keeps its probability.
     constexpr float uniform(float lo, float hi) noexcept {
-        const float u = static_cast<float>((*this)() >> 40) * 0x1.0p-24f;
-        return lo + (hi - lo) * u;
+        for (;;) {
+            const float u = static_cast<float>((*this)() >> 40) * 0x1.0p-24f;
+            const float r = lo + (hi - lo) * u;
+            if (r < hi || !(lo < hi)) return r;
+        }
     }
     // Uniform integer in [0, n) (n > 0), Lemire's multiply-shift.
     constexpr std::uint64_t below(std::uint64_t n) noexcept {

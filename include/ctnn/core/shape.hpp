@@ -4,8 +4,8 @@
 // Contract: Shape<D...> names the extents of one sample (the batch dimension is
 // never part of it and is always a run-time value). Every extent is > 0.
 // Guarantees: `size` is the product of the extents, `rank` their count, and
-// `to_string()` prints them the way Keras prints an output shape without the
-// batch axis ("256" or "28, 28").
+// `to_string()` prints them the way Keras prints an output shape, batch axis
+// first ("(None, 256)" or "(None, 28, 28)").
 #include <array>
 #include <cstddef>
 #include <string>

@@ -82,7 +82,7 @@ public:
 
     // Rows [first, first + count) as a new tensor.
     Tensor slice(std::size_t first, std::size_t count) const {
-        if (first + count > rows_)
+        if (first > rows_ || count > rows_ - first)  // (first + count could wrap)
             throw std::out_of_range("ctnn::Tensor::slice: rows [" + std::to_string(first) + ", " +
                                     std::to_string(first + count) + ") of " + std::to_string(rows_));
         Tensor out(count);
