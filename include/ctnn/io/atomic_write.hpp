@@ -1,20 +1,27 @@
 #pragma once
 // ctnn::write_file_atomically — replace a file all at once, or not at all.
 //
-// Contract: write_file_atomically(path, bytes, who) writes `bytes` to
-// `path + ".tmp.<pid>"` in the same directory (so the rename cannot cross a
-// file system), fsyncs and closes it, renames it over `path`, then fsyncs
-// the directory (best effort). Guarantees: on success `path` holds exactly
-// `bytes`; on any failure (open, a short or failed write — a full disk, a
-// file-size limit —, fsync, close, rename) the temporary file is removed,
-// `path` keeps whatever it held before (byte for byte) and
-// std::runtime_error is thrown naming `who`, the file and the OS reason.
-// POSIX only (open/write/fsync/rename).
+// Contract: write_file_atomically(path, bytes, who) writes `bytes` to a new
+// temporary file `path + ".tmp.<pid>.<n>"` in the same directory (so the
+// rename cannot cross a file system), fsyncs and closes it, renames it over
+// `path`, then fsyncs the directory (best effort). <n> counts the calls of
+// the process, and the temporary is created exclusively (O_EXCL): two
+// threads writing the same path never share a temporary, and a name that is
+// taken (a file left by a crashed process with the same pid) is skipped, never
+// written or removed; after 100 taken names the call fails.
+// Guarantees: on success `path` holds exactly `bytes` (when several threads
+// write one path at once, the bytes of one of them); on any failure (open, a
+// short or failed write — a full disk, a file-size limit —, fsync, close,
+// rename) the temporary file is removed, `path` keeps whatever it held before
+// (byte for byte) and std::runtime_error is thrown naming `who`, the file and
+// the OS reason. Thread-safe. POSIX only (open/write/fsync/rename).
 #include <fcntl.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <cerrno>
 #include <cstddef>
+#include <cstdint>
 #include <cstdio>
 #include <cstring>
 #include <filesystem>
@@ -43,16 +50,35 @@ struct FdGuard {
     }
 };
 
-inline std::filesystem::path temp_path_for(const std::filesystem::path& path) {
+// The <n> of the next temporary name; process-wide, so no two calls share one.
+inline std::atomic<std::uint64_t> next_temp_index{0};
+inline constexpr int temp_name_attempts = 100;
+
+inline std::filesystem::path temp_path_for(const std::filesystem::path& path, std::uint64_t index) {
     std::filesystem::path tmp = path;
-    tmp += ".tmp." + std::to_string(static_cast<long long>(::getpid()));
+    tmp += ".tmp." + std::to_string(static_cast<long long>(::getpid())) + "." + std::to_string(index);
     return tmp;
 }
 
 }  // namespace detail
 
 inline void write_file_atomically(const std::filesystem::path& path, std::string_view bytes, std::string_view who) {
-    const std::filesystem::path tmp = detail::temp_path_for(path);
+    std::filesystem::path tmp;
+    int opened = -1;
+    for (int attempt = 0; attempt < detail::temp_name_attempts && opened < 0; ++attempt) {
+        tmp = detail::temp_path_for(path, detail::next_temp_index.fetch_add(1, std::memory_order_relaxed));
+        opened = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
+        if (opened < 0 && errno != EEXIST) break;
+    }
+    if (opened < 0) {
+        const int err = errno;
+        throw std::runtime_error(std::string(who) + ": cannot write '" + path.string() +
+                                 "': cannot create temporary file '" + tmp.string() + "': " + std::strerror(err) +
+                                 (err == EEXIST ? " (" + std::to_string(detail::temp_name_attempts) +
+                                                      " temporary names in a row were taken)"
+                                                : std::string()));
+    }
+    detail::FdGuard fd(opened);
     const auto fail = [&](const std::string& what, int err) {
         std::error_code ignored;
         std::filesystem::remove(tmp, ignored);
@@ -60,12 +86,6 @@ inline void write_file_atomically(const std::filesystem::path& path, std::string
                                  (err ? std::string(": ") + std::strerror(err) : std::string()) +
                                  " (any previous file is unchanged)");
     };
-    detail::FdGuard fd(::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666));
-    if (fd.fd < 0) {
-        const int err = errno;
-        throw std::runtime_error(std::string(who) + ": cannot write '" + path.string() +
-                                 "': cannot create temporary file '" + tmp.string() + "': " + std::strerror(err));
-    }
     std::size_t done = 0;
     while (done < bytes.size()) {
         const ::ssize_t n = ::write(fd.fd, bytes.data() + done, bytes.size() - done);
