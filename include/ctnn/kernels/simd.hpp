@@ -90,7 +90,11 @@ inline void store_partial(float* p, vec v, std::size_t n) noexcept {
 #elif defined(__AVX__) && defined(__FMA__)
     return (vec)_mm256_fmadd_ps((__m256)a, (__m256)b, (__m256)c);
 #else
-    return c + a * b;
+    // Two statements, not `c + a * b`: Clang (-ffp-contract=on) may fuse one
+    // expression where it folds constants, so the rounding would differ
+    // between call sites of one build.
+    const vec p = a * b;
+    return c + p;
 #endif
 }
 
