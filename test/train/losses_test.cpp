@@ -10,14 +10,23 @@
 //   mean_absolute_error:      mean_j |p - t|
 // with eps = 1e-7. Values are worked out by hand from those formulas;
 // gradients are checked against central differences of row_loss.
+// Then each loss through a small model, fused with its Softmax / Sigmoid or
+// not: finite-difference gradient checks of the whole model
+// (test/support/gradient_check.hpp) and loss values by hand.
 
+#include <algorithm>
 #include <cmath>
 #include <cstddef>
+#include <string>
 #include <vector>
 
+#include "ctnn/model/sequential.hpp"
 #include "ctnn/train/losses.hpp"
+#include "support/gradient_check.hpp"
 
 namespace tt = boost::test_tools;
+using namespace ctnn;
+using namespace ctnn_test::gradient_check;
 
 namespace {
 
@@ -47,6 +56,11 @@ void check_row_gradient(const std::vector<float>& p, const std::vector<float>& t
             BOOST_TEST(std::fabs(g[k] - want) <= 1e-4 * std::fabs(want) + 1e-6);
         }
     }
+}
+
+template <class M, class L>
+bool plan_is_fused() {
+    return M::template train_plan<L>::to_string().find("fused") != std::string::npos;
 }
 
 }  // namespace
@@ -202,6 +216,117 @@ BOOST_AUTO_TEST_CASE(softmax_crossentropy_row_is_log_sum_exp) {
     std::vector<float> z2 = {1000.0f, -1000.0f};
     const std::vector<float> t2 = {0, 1};
     BOOST_TEST(ctnn::softmax_crossentropy_row(z2.data(), t2.data(), 2) == 2000.0, tt::tolerance(1e-12));
+}
+
+// ---- each loss through a model: finite-difference gradient checks -----------------------
+
+BOOST_AUTO_TEST_CASE(categorical_crossentropy_unfused) {
+    using M = Sequential<Input<5>, Dense<6>, Tanh, Dense<4>, Sigmoid>;
+    BOOST_TEST(!(plan_is_fused<M, CategoricalCrossentropy>()));
+    M m;
+    run_case(m, categorical_crossentropy, Target::onehot, 41);
+}
+
+BOOST_AUTO_TEST_CASE(binary_crossentropy_sigmoid_width_1_fused) {
+    using M = Sequential<Input<5>, Dense<6>, Tanh, Dense<1>, Sigmoid>;
+    BOOST_TEST(M::train_plan<BinaryCrossentropy>::to_string() ==
+               "Dense(5->6)+tanh | Dense(6->1)+sigmoid | fused binary_crossentropy");
+    M m;
+    run_case(m, binary_crossentropy, Target::binary, 42);
+}
+
+BOOST_AUTO_TEST_CASE(binary_crossentropy_sigmoid_width_3_fused) {
+    using M = Sequential<Input<5>, Dense<6>, ReLU, Dense<3, Sigmoid>>;
+    BOOST_TEST((plan_is_fused<M, BinaryCrossentropy>()));
+    M m;
+    run_case(m, binary_crossentropy, Target::binary, 43);
+}
+
+BOOST_AUTO_TEST_CASE(binary_crossentropy_unfused) {
+    // Probabilities from a Softmax: BCE through its own gradient.
+    using M = Sequential<Input<5>, Dense<6>, ELU, Dense<3>, Softmax>;
+    BOOST_TEST(!(plan_is_fused<M, BinaryCrossentropy>()));
+    M m;
+    run_case(m, binary_crossentropy, Target::binary, 44);
+}
+
+BOOST_AUTO_TEST_CASE(mean_squared_error_linear_and_tanh) {
+    {
+        using M = Sequential<Input<5>, Dense<6>, Sigmoid, Dropout, Dense<3>>;
+        M m;
+        m.layer<3>() = Dropout(0.25);
+        run_case(m, mean_squared_error, Target::real, 51);
+    }
+    {
+        using M = Sequential<Input<5>, Dense<6>, Softplus, Dense<3, Tanh>>;
+        M m;
+        run_case(m, mean_squared_error, Target::real, 52);
+    }
+}
+
+BOOST_AUTO_TEST_CASE(mean_absolute_error_linear_and_tanh) {
+    {
+        using M = Sequential<Input<5>, Dense<6>, SELU, Dropout, Dense<3>>;
+        M m;
+        m.layer<3>() = Dropout(0.25);
+        run_case(m, mean_absolute_error, Target::real, 53);
+    }
+    {
+        using M = Sequential<Input<5>, Dense<6>, Tanh, Dense<3>, Tanh>;
+        M m;
+        run_case(m, mean_absolute_error, Target::real, 54);
+    }
+}
+
+// ---- loss values by hand ---------------------------------------------------------------------
+
+BOOST_AUTO_TEST_CASE(loss_value_by_hand) {
+    // One Dense<2> (linear), MSE, x = (1, 2):
+    //   y_0 = 1*0.5 + 2*0.25 + 0.1 = 1.1,  y_1 = 1*(-1) + 2*2 - 0.2 = 2.8
+    //   t = (1, 3): MSE = ((0.1)^2 + (0.2)^2) / 2 = 0.025
+    //   dL/dy = 2 (y - t) / 2 = (0.1, -0.2); dL/dW = x^T dL/dy; dL/db = dL/dy.
+    using M = Sequential<Input<2>, Dense<2>>;
+    M m;
+    m.compile(mean_squared_error, SGD{});
+    m.params<1>().kernel = {0.5f, -1.0f, 0.25f, 2.0f};  // row k = input k (Keras' K x N layout)
+    m.params<1>().bias = {0.1f, -0.2f};
+    const std::vector<float> x = {1.0f, 2.0f}, t = {1.0f, 3.0f};
+    const Evaluation e = m.compute_gradients(x.data(), t.data(), 1);
+    BOOST_TEST(e.loss == 0.025, tt::tolerance(1e-5));
+    const auto& kg = m.params<1>().kernel_grad;
+    BOOST_TEST(double(kg[0]) == 0.1, tt::tolerance(1e-5));   // x_0 * 0.1
+    BOOST_TEST(double(kg[1]) == -0.2, tt::tolerance(1e-5));  // x_0 * -0.2
+    BOOST_TEST(double(kg[2]) == 0.2, tt::tolerance(1e-5));   // x_1 * 0.1
+    BOOST_TEST(double(kg[3]) == -0.4, tt::tolerance(1e-5));  // x_1 * -0.2
+    BOOST_TEST(double(m.params<1>().bias_grad[0]) == 0.1, tt::tolerance(1e-5));
+    BOOST_TEST(double(m.params<1>().bias_grad[1]) == -0.2, tt::tolerance(1e-5));
+
+    // Two rows average (SUM_OVER_BATCH_SIZE): the second row x = (0, 0), t = (0.1, -0.2)
+    // has zero loss, so the mean is 0.025 / 2 and every gradient halves.
+    const std::vector<float> x2 = {1.0f, 2.0f, 0.0f, 0.0f}, t2 = {1.0f, 3.0f, 0.1f, -0.2f};
+    const Evaluation e2 = m.compute_gradients(x2.data(), t2.data(), 2);
+    BOOST_TEST(e2.loss == 0.0125, tt::tolerance(1e-5));
+    BOOST_TEST(double(m.params<1>().kernel_grad[3]) == -0.2, tt::tolerance(1e-5));
+}
+
+BOOST_AUTO_TEST_CASE(fused_crossentropy_value_by_hand) {
+    // Dense<3, Softmax> with zero kernel and bias (0, log 2, log 3)... logits
+    // z = (0, ln 2, ln 3) -> p = (1, 2, 3) / 6; t = e_2: L = -ln(3/6) = ln 2.
+    // dL/dz = p - t = (1/6, 1/3, -1/2); dL/db = dL/dz.
+    using M = Sequential<Input<2>, Dense<3, Softmax>>;
+    M m;
+    m.compile(categorical_crossentropy, SGD{});
+    std::fill(m.params<1>().kernel.begin(), m.params<1>().kernel.end(), 0.0f);
+    m.params<1>().bias = {0.0f, float(std::log(2.0)), float(std::log(3.0))};
+    const std::vector<float> x = {0.7f, -0.4f}, t = {0.0f, 0.0f, 1.0f};
+    const Evaluation e = m.compute_gradients(x.data(), t.data(), 1);
+    BOOST_TEST(e.loss == std::log(2.0), tt::tolerance(1e-6));
+    BOOST_TEST(e.accuracy == 1.0);  // argmax p = 2 = argmax t
+    BOOST_TEST(double(m.params<1>().bias_grad[0]) == 1.0 / 6.0, tt::tolerance(1e-5));
+    BOOST_TEST(double(m.params<1>().bias_grad[1]) == 1.0 / 3.0, tt::tolerance(1e-5));
+    BOOST_TEST(double(m.params<1>().bias_grad[2]) == -0.5, tt::tolerance(1e-5));
+    // dL/dW_kj = x_k (p - t)_j: W_10 (k = 1, j = 0) = -0.4 / 6.
+    BOOST_TEST(double(m.params<1>().kernel_grad[3]) == -0.4 / 6.0, tt::tolerance(1e-5));
 }
 
 BOOST_AUTO_TEST_SUITE_END()

@@ -24,8 +24,11 @@ struct Dropout {
 
     Dropout() = default;
     constexpr Dropout(double r) : rate(static_cast<float>(r)) {  // NOLINT: Dropout(0.45) reads like Keras
-        if (!(r >= 0.0 && r < 1.0))
-            throw std::invalid_argument("ctnn::Dropout: rate must be in [0, 1), got " + std::to_string(r));
+        // Checked after the conversion too: a double just below 1 rounds to
+        // 1.0f, whose scale() would be infinite.
+        if (!(r >= 0.0 && r < 1.0 && rate < 1.0f))
+            throw std::invalid_argument("ctnn::Dropout: rate must be in [0, 1), got " + std::to_string(r) +
+                                        (r < 1.0 && rate == 1.0f ? " (1 as a float)" : ""));
     }
 
     // Units whose draw is below `threshold` are dropped.

@@ -716,17 +716,26 @@ private:
         if (!r.active()) return 0.0;
         const float* z = buffers_[S].preact.data();
         double s = 0.0;
-        for (std::size_t k = 0; k < ctx.rows * N; ++k) {
-            const float o = activity_output<At, ActAt, Act>(z, k);
-            s += r.l1 * std::fabs(o) + r.l2 * double(o) * o;
+        if constexpr (At == ActAt && std::is_same_v<Act, Softmax>) {
+            // A Dense's own Softmax: the penalty is on the probabilities, as
+            // in Keras; they are recomputed row by row from the logits.
+            std::array<float, N> p;
+            for (std::size_t i = 0; i < ctx.rows; ++i) {
+                std::copy_n(z + i * N, N, p.data());
+                Softmax::apply_row(p.data(), N);
+                for (const float o : p) s += r.l1 * std::fabs(o) + r.l2 * double(o) * o;
+            }
+        } else {
+            for (std::size_t k = 0; k < ctx.rows * N; ++k) {
+                const float o = activity_output<At, ActAt, Act>(z, k);
+                s += r.l1 * std::fabs(o) + r.l2 * double(o) * o;
+            }
         }
         return s / double(ctx.rows);
     }
     template <std::size_t At, std::size_t ActAt, class Act>
     float activity_output(const float* z, std::size_t k) const {
-        // (A Dense's own Softmax is penalised on its logits: a row-wise
-        // penalty gradient is not worth a special path.)
-        if constexpr (At == ActAt && !std::is_same_v<Act, Softmax>) return activation_at<At, ActAt>()(z[k]);
+        if constexpr (At == ActAt) return activation_at<At, ActAt>()(z[k]);
         else return z[k];
     }
     // Adds d(activity penalty)/dz to the step's dL/dz.
@@ -736,13 +745,26 @@ private:
         if (!r.active()) return;
         const float* z = buffers_[S].preact.data();
         const float inv = 1.0f / static_cast<float>(ctx.rows);
-        for (std::size_t k = 0; k < ctx.rows * N; ++k) {
-            if constexpr (At == ActAt && !std::is_same_v<Act, Softmax>) {
-                const Act& act = activation_at<At, ActAt>();
-                const float o = act(z[k]);
-                g[k] += r.gradient(o, inv) * act.grad_from_output(o);
-            } else {
-                g[k] += r.gradient(z[k], inv);
+        if constexpr (At == ActAt && std::is_same_v<Act, Softmax>) {
+            // d/dz of the penalty on p = softmax(z): the softmax Jacobian
+            // applied to d(penalty)/dp, row by row.
+            std::array<float, N> p, gp;
+            for (std::size_t i = 0; i < ctx.rows; ++i) {
+                std::copy_n(z + i * N, N, p.data());
+                Softmax::apply_row(p.data(), N);
+                for (std::size_t j = 0; j < N; ++j) gp[j] = r.gradient(p[j], inv);
+                Softmax::backward_row(p.data(), gp.data(), N);
+                for (std::size_t j = 0; j < N; ++j) g[i * N + j] += gp[j];
+            }
+        } else {
+            for (std::size_t k = 0; k < ctx.rows * N; ++k) {
+                if constexpr (At == ActAt) {
+                    const Act& act = activation_at<At, ActAt>();
+                    const float o = act(z[k]);
+                    g[k] += r.gradient(o, inv) * act.grad_from_output(o);
+                } else {
+                    g[k] += r.gradient(z[k], inv);
+                }
             }
         }
     }
