@@ -8,12 +8,12 @@
 
 #include "ctnn/ctnn.hpp"
 #include "ctnn/io/png.hpp"
+#include "support/listing_model.hpp"
 #include "support/scoped_env.hpp"
 #include "support/temp_dir.hpp"
 
 namespace {
-using Mlp = ctnn::Sequential<ctnn::Input<784>, ctnn::Dense<256>, ctnn::ReLU, ctnn::Dropout, ctnn::Dense<256>, ctnn::ReLU,
-                             ctnn::Dropout, ctnn::Dense<10>, ctnn::Softmax>;
+using ctnn_test::Mlp;
 
 std::string slurp(const std::filesystem::path& p) {
     std::ifstream in(p);
@@ -22,21 +22,6 @@ std::string slurp(const std::filesystem::path& p) {
 }  // namespace
 
 BOOST_AUTO_TEST_SUITE(plot_model)
-
-BOOST_AUTO_TEST_CASE(layer_info_names_layers_as_keras_2_2) {
-    Mlp m;
-    const auto info = m.layer_info();
-    BOOST_REQUIRE(info.size() == 9u);
-    BOOST_TEST(info[0].name == "dense_1_input");  // Keras' implicit InputLayer of a Sequential
-    BOOST_TEST(info[0].class_name == "InputLayer");
-    BOOST_TEST(info[1].name == "dense_1");
-    BOOST_TEST(info[2].name == "activation_1");
-    BOOST_TEST(info[3].name == "dropout_1");
-    BOOST_TEST(info[7].name == "dense_3");
-    BOOST_TEST(info[8].name == "activation_3");
-    BOOST_TEST(info[7].input_shape == "(None, 256)");
-    BOOST_TEST(info[7].output_shape == "(None, 10)");
-}
 
 BOOST_AUTO_TEST_CASE(dot_of_the_listing_model_with_shapes) {
     Mlp m;

@@ -1,3 +1,5 @@
+// ctnn::Sequential's own calls: compile / fit / evaluate / predict, initialize,
+// and the run-time errors, with Keras' printed formats (Progbar) and rules.
 #define BOOST_TEST_MODULE sequential
 #include <boost/test/unit_test.hpp>
 
@@ -5,22 +7,30 @@
 #include <cmath>
 #include <cstddef>
 #include <cstdint>
+#include <cstdio>
 #include <regex>
 #include <sstream>
 #include <stdexcept>
 #include <string>
-#include <type_traits>
 #include <vector>
 
-#include "ctnn/ctnn.hpp"
+#include "ctnn/core/tensor.hpp"
+#include "ctnn/layers/activations.hpp"
+#include "ctnn/layers/dense.hpp"
+#include "ctnn/layers/dropout.hpp"
+#include "ctnn/layers/input.hpp"
+#include "ctnn/layers/softmax.hpp"
+#include "ctnn/model/sequential.hpp"
+#include "ctnn/train/losses.hpp"
+#include "ctnn/train/optimizer.hpp"
+#include "support/listing_model.hpp"
 #include "support/model_weights.hpp"
 #include "support/synthetic_data.hpp"
+#include "support/text_lines.hpp"
 
-// ctnn::Sequential: a network that is a type, with Keras' calls.
-// Expected numbers and text come from the book (Listing 1.3.2 of "Advanced
-// Deep Learning with Keras": 784*256+256 = 200,960, 256*256+256 = 65,792,
-// 256*10+10 = 2,570, total 269,322 and its summary table) and from Keras'
-// documented formats (print_summary, Progbar), never from ctnn's output.
+// Expected text comes from Keras' documented formats (Progbar), losses from
+// Keras' formula, never from ctnn's output. Static facts of the stacks are in
+// stack_test.cpp, the plans in plan_test.cpp, summary() in summary_test.cpp.
 
 namespace {
 
@@ -29,82 +39,15 @@ using ctnn::Dropout;
 using ctnn::Input;
 using ctnn::ReLU;
 using ctnn::Sequential;
-using ctnn::Shape;
 using ctnn::Softmax;
 
 // The Listing 1.3.2 model, Keras order.
-using Mlp = Sequential<Input<784>, Dense<256>, ReLU, Dropout, Dense<256>, ReLU, Dropout, Dense<10>, Softmax>;
-
-// The same network spelled with Keras' input_dim on the first Dense and the
-// activations as Dense arguments.
-using MlpInputDim = Sequential<Dense<256, ReLU, 784>, Dropout, Dense<256, ReLU>, Dropout, Dense<10, Softmax>>;
-
-// The same network as two stacks composed.
-using Block = Sequential<Dense<256>, ReLU, Dropout>;
-using MlpComposed = Sequential<Input<784>, Block, Block, Dense<10>, Softmax>;
+using ctnn_test::Mlp;
 
 // A small model for the run-time tests: fast, same façade.
 using Small = Sequential<Input<20>, Dense<16>, ReLU, Dropout, Dense<4>, Softmax>;
 
-// ---- compile-time facts ----------------------------------------------------------
-
-static_assert(Mlp::param_count == 269'322);
-static_assert(Mlp::param_count == 200'960 + 65'792 + 2'570);
-static_assert(MlpInputDim::param_count == 269'322);
-static_assert(MlpComposed::param_count == 269'322);
-static_assert(Mlp::num_layers == 9);
-static_assert(MlpComposed::num_layers == 9);  // the Blocks are spliced in
-static_assert(MlpInputDim::num_layers == 5);
-
-static_assert(std::is_same_v<Mlp::input_shape, Shape<784>>);
-static_assert(std::is_same_v<Mlp::output_shape, Shape<10>>);
-static_assert(std::is_same_v<MlpInputDim::input_shape, Shape<784>>);
-static_assert(std::is_same_v<MlpInputDim::output_shape, Shape<10>>);
-static_assert(Mlp::input_width == 784 && Mlp::output_width == 10);
-static_assert(std::is_same_v<Mlp::layer_output_shape<1>, Shape<256>>);
-static_assert(std::is_same_v<Mlp::layer_output_shape<7>, Shape<10>>);
-static_assert(std::is_same_v<Mlp::layer_input_shape<7>, Shape<256>>);
-
-// Other stacks, counted by hand.
-using Images = Sequential<Input<28, 28>, ctnn::Flatten, Dense<10, Softmax>>;
-static_assert(Images::param_count == 28 * 28 * 10 + 10);  // 7,850
-static_assert(std::is_same_v<Images::input_shape, Shape<28, 28>>);
-static_assert(std::is_same_v<Images::layer_output_shape<1>, Shape<784>>);
-static_assert(std::is_same_v<Images::output_shape, Shape<10>>);
-
-using Logistic = Sequential<Input<3>, Dense<1, ctnn::Sigmoid>>;
-static_assert(Logistic::param_count == 4);
-
-using Wide = Sequential<Input<784>, Dense<512, ReLU>, Dense<512, ReLU>, Dense<10, Softmax>>;
-static_assert(Wide::param_count == 401'920 + 262'656 + 5'130);  // 669,706
-
 static_assert(Small::param_count == 20 * 16 + 16 + 16 * 4 + 4);  // 404
-
-// ---- the plan ------------------------------------------------------------------------
-// Layer positions of Mlp: 0 Input, 1 Dense, 2 ReLU, 3 Dropout, 4 Dense, 5 ReLU,
-// 6 Dropout, 7 Dense, 8 Softmax.
-using ctnn::DenseStep;
-using ctnn::no_layer;
-using ListingPlan = ctnn::Plan<DenseStep<1, 784, 256, ReLU, 2, 3>,  //
-                               DenseStep<4, 256, 256, ReLU, 5, 6>,  //
-                               DenseStep<7, 256, 10, Softmax, 8, no_layer>>;
-using ListingTrainPlan = ctnn::Plan<DenseStep<1, 784, 256, ReLU, 2, 3>,        //
-                                    DenseStep<4, 256, 256, ReLU, 5, 6>,        //
-                                    DenseStep<7, 256, 10, Softmax, 8, no_layer>,  //
-                                    ctnn::LossStep<ctnn::CategoricalCrossentropy, true>>;
-static_assert(std::is_same_v<Mlp::plan, ListingPlan>);
-static_assert(std::is_same_v<Mlp::train_plan<ctnn::CategoricalCrossentropy>, ListingTrainPlan>);
-static_assert(std::is_same_v<MlpComposed::plan, ListingPlan>);
-static_assert(std::is_same_v<MlpComposed::train_plan<ctnn::CategoricalCrossentropy>, ListingTrainPlan>);
-// With the activations owned by the Dense: positions 0 Dense, 1 Dropout, 2 Dense, 3 Dropout, 4 Dense.
-static_assert(std::is_same_v<MlpInputDim::plan,
-                             ctnn::Plan<DenseStep<0, 784, 256, ReLU, 0, 1>, DenseStep<2, 256, 256, ReLU, 2, 3>,
-                                        DenseStep<4, 256, 10, Softmax, 4, no_layer>>>);
-// Softmax with a loss other than categorical crossentropy is not fused.
-static_assert(std::is_same_v<Mlp::train_plan<ctnn::MeanSquaredError>,
-                             ctnn::Plan<DenseStep<1, 784, 256, ReLU, 2, 3>, DenseStep<4, 256, 256, ReLU, 5, 6>,
-                                        DenseStep<7, 256, 10, Softmax, 8, no_layer>,
-                                        ctnn::LossStep<ctnn::MeanSquaredError, false>>>);
 
 // ---- helpers ---------------------------------------------------------------------------
 
@@ -112,12 +55,7 @@ static_assert(std::is_same_v<Mlp::train_plan<ctnn::MeanSquaredError>,
 // which quarter of the input has the largest sum).
 using ctnn_test::make_data;
 
-std::vector<std::string> lines_of(const std::string& text) {
-    std::vector<std::string> lines;
-    std::istringstream in(text);
-    for (std::string line; std::getline(in, line);) lines.push_back(line);
-    return lines;
-}
+using ctnn_test::lines_of;
 
 // Keras' Progbar._format_time(t, unit): " %.0fs/unit" when t >= 1 or t == 0,
 // " %.0fms/unit" when t >= 1e-3, else " %.0fus/unit". Returns t in seconds as
@@ -135,108 +73,6 @@ using ctnn_test::weights_of;
 }  // namespace
 
 BOOST_AUTO_TEST_SUITE(sequential)
-
-BOOST_AUTO_TEST_CASE(param_count_is_the_books) {
-    BOOST_TEST(Mlp::param_count == 269322u);
-    BOOST_TEST(MlpInputDim::param_count == 269322u);
-    BOOST_TEST(MlpComposed::param_count == 269322u);
-    BOOST_TEST(Images::param_count == 7850u);
-    BOOST_TEST(Wide::param_count == 669706u);
-}
-
-BOOST_AUTO_TEST_CASE(composed_stacks_equal_the_flat_model) {
-    BOOST_TEST((std::is_same_v<MlpComposed::plan, Mlp::plan>));
-    BOOST_TEST((std::is_same_v<MlpComposed::input_shape, Mlp::input_shape>));
-    BOOST_TEST((std::is_same_v<MlpComposed::layer_type<4>, Dense<256>>));
-    BOOST_TEST((std::is_same_v<MlpComposed::layer_type<6>, Dropout>));
-    const MlpComposed composed;
-    const Mlp flat;
-    BOOST_TEST(composed.summary_text() == flat.summary_text());
-}
-
-BOOST_AUTO_TEST_CASE(plan_prints_the_fused_steps) {
-    BOOST_TEST(Mlp::plan::size == 3u);
-    BOOST_TEST(Mlp::plan::to_string() ==
-               "Dense(784->256)+relu+Dropout | Dense(256->256)+relu+Dropout | Dense(256->10)+softmax");
-    BOOST_TEST(Mlp::train_plan<ctnn::CategoricalCrossentropy>::to_string() ==
-               "Dense(784->256)+relu+Dropout | Dense(256->256)+relu+Dropout | Dense(256->10)+softmax"
-               " | fused categorical_crossentropy");
-}
-
-// Listing 1.3.2, typed line by line from the book. Keras 2.x print_summary for
-// a Sequential model: line length 65, fields start at 0, 29 and 55 and are
-// padded with spaces to 29, 55 and 65; '_' rules between rows, '=' after the
-// header and after the last row, then the totals and a final '_' rule.
-BOOST_AUTO_TEST_CASE(summary_is_listing_1_3_2) {
-    const std::vector<std::string> expected = {
-        "_________________________________________________________________",
-        "Layer (type)                 Output Shape              Param #   ",
-        "=================================================================",
-        "dense_1 (Dense)              (None, 256)               200960    ",
-        "_________________________________________________________________",
-        "activation_1 (Activation)    (None, 256)               0         ",
-        "_________________________________________________________________",
-        "dropout_1 (Dropout)          (None, 256)               0         ",
-        "_________________________________________________________________",
-        "dense_2 (Dense)              (None, 256)               65792     ",
-        "_________________________________________________________________",
-        "activation_2 (Activation)    (None, 256)               0         ",
-        "_________________________________________________________________",
-        "dropout_2 (Dropout)          (None, 256)               0         ",
-        "_________________________________________________________________",
-        "dense_3 (Dense)              (None, 10)                2570      ",
-        "_________________________________________________________________",
-        "activation_3 (Activation)    (None, 10)                0         ",
-        "=================================================================",
-        "Total params: 269,322",
-        "Trainable params: 269,322",
-        "Non-trainable params: 0",
-        "_________________________________________________________________",
-    };
-    // The hand-typed table obeys Keras' layout (guards the transcription).
-    for (std::size_t i = 0; i < 19; ++i) {
-        BOOST_TEST_CONTEXT("expected line " << i) {
-            BOOST_TEST(expected[i].size() == 65u);
-            if (expected[i][0] != '_' && expected[i][0] != '=') {
-                BOOST_TEST(expected[i][28] == ' ');
-                BOOST_TEST(expected[i][29] != ' ');
-                BOOST_TEST(expected[i][54] == ' ');
-                BOOST_TEST(expected[i][55] != ' ');
-            }
-        }
-    }
-
-    Mlp model;
-    model.layer<3>() = Dropout(0.45);
-    model.layer<6>() = Dropout(0.45);
-    const std::string text = model.summary_text();
-    const auto actual = lines_of(text);
-    BOOST_TEST(actual.size() == expected.size());
-    for (std::size_t i = 0; i < std::min(actual.size(), expected.size()); ++i)
-        BOOST_TEST_CONTEXT("summary line " << i) { BOOST_TEST(actual[i] == expected[i]); }
-    BOOST_TEST(text.back() == '\n');
-
-    std::ostringstream oss;
-    model.summary(oss);
-    BOOST_TEST(oss.str() == text);
-}
-
-// Keras names layers per class, counting from 1 in the book's Keras.
-BOOST_AUTO_TEST_CASE(summary_rows_of_the_input_dim_spelling) {
-    const MlpInputDim model;
-    const auto rows = model.summary_rows();
-    BOOST_TEST_REQUIRE(rows.size() == 5u);
-    BOOST_TEST(rows[0].layer == "dense_1 (Dense)");
-    BOOST_TEST(rows[0].output_shape == "(None, 256)");
-    BOOST_TEST(rows[0].params == 200960u);
-    BOOST_TEST(rows[1].layer == "dropout_1 (Dropout)");
-    BOOST_TEST(rows[2].layer == "dense_2 (Dense)");
-    BOOST_TEST(rows[2].params == 65792u);
-    BOOST_TEST(rows[3].layer == "dropout_2 (Dropout)");
-    BOOST_TEST(rows[4].layer == "dense_3 (Dense)");
-    BOOST_TEST(rows[4].output_shape == "(None, 10)");
-    BOOST_TEST(rows[4].params == 2570u);
-}
 
 // ---- fit / evaluate / predict ---------------------------------------------------------
 

@@ -1,8 +1,9 @@
 #pragma once
 // ctnn::LayerInfo — one layer as summary() and plot_model() show it.
 //
-// Contract: name is Keras 2.2's ("dense_1", "activation_2", "input_1" for the
-// InputLayer), class_name Keras' class ("Dense", "Activation", "Dropout",
+// Contract: name is Keras 2.2's ("dense_1", "activation_2"; the InputLayer
+// is "<first layer's name>_input", e.g. "dense_1_input", or "input_1" for a
+// model that is only an Input), class_name Keras' class ("Dense", "Activation", "Dropout",
 // "InputLayer"), shapes in Keras' tuple notation "(None, 256)".
 #include <cstddef>
 #include <string>

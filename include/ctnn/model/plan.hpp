@@ -2,14 +2,15 @@
 // ctnn execution plan — the fusion rewrite, decided by the compiler.
 //
 // Contract: plan_t<Stack> rewrites the flat layer list into steps:
-//   Dense -> [activation | Softmax] -> [Dropout]   one DenseStep (one pass
-//                                                  over its output, forward
+//   Dense -> [activation] -> [Dropout]             one DenseStep (one pass
+//   Dense -> Softmax                               over its output, forward
 //                                                  and backward)
-//   activation, Softmax, Dropout not after a Dense their own step
+//   activation, Softmax, Dropout not after a Dense their own step; so is a
+//                                                  Dropout after Softmax
 //   Input, Flatten                                 no step (shape check, view)
 // train_plan_t<Stack, Loss> appends the loss; Softmax + categorical
 // crossentropy (and Sigmoid + binary crossentropy) become FusedLoss, whose
-// gradient is p - y. Both are ordinary types: compare them with
+// gradient is p - y — unless a Dropout follows the output activation. Both are ordinary types: compare them with
 // std::is_same_v or print them with Plan::to_string().
 #include <boost/hana.hpp>
 #include <cstddef>
