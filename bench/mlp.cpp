@@ -246,20 +246,11 @@ void BM_Forward(benchmark::State& state) {
 
 template <class V>
 void register_variant() {
-    const std::string n = V::name;
-    benchmark::RegisterBenchmark(("BM_" + n + "_TrainStep").c_str(), BM_TrainStep<V>)
-        ->ArgName("threads")->Arg(1)->Arg(2)->UseRealTime()->Unit(benchmark::kMicrosecond);
-    benchmark::RegisterBenchmark(("BM_" + n + "_TrainEpoch").c_str(), BM_TrainEpoch<V>)
-        ->ArgName("threads")->Arg(1)->Arg(2)->UseRealTime()->Unit(benchmark::kMillisecond)->MinTime(1.0);
-    benchmark::RegisterBenchmark(("BM_" + n + "_Forward").c_str(), BM_Forward<V>)
-        ->ArgNames({"batch", "threads"})
-        ->ArgsProduct({{1, 128, 10000}, {1, 2}})
-        ->UseRealTime()
-        ->Unit(benchmark::kMicrosecond);
+    register_listing(V::name, BM_TrainStep<V>, BM_TrainEpoch<V>, BM_Forward<V>);
 }
 
 const int registered = [] {
-    benchmark::RegisterBenchmark("BM_Peak_Fma", mlp::BM_Peak_Fma)->Unit(benchmark::kMicrosecond);
+    register_peak_fma();
     register_variant<Fused>();
     register_variant<Unfused>();
     register_variant<Dynamic>();

@@ -12,6 +12,7 @@
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
+#include <string>
 #include <vector>
 
 #include <immintrin.h>
@@ -153,6 +154,29 @@ inline void set_rates(benchmark::State& state, double flops, double samples, int
     state.counters["FLOP/s"] = benchmark::Counter(flops, benchmark::Counter::kIsIterationInvariantRate);
     state.counters["frac_peak"] =
         benchmark::Counter(flops / (double(threads) * peak_flops_one()), benchmark::Counter::kIsIterationInvariantRate);
+}
+
+// ---- registration --------------------------------------------------------------
+// BM_<name>_TrainStep/threads:{1,2}, BM_<name>_TrainEpoch/threads:{1,2} and
+// BM_<name>_Forward/batch:{1,128,10000}/threads:{1,2}, with the settings every
+// Listing benchmark uses (real time: OpenMP threads are not the main thread's
+// CPU time); the names scripts/bench-report reads.
+using BenchmarkFn = void (*)(benchmark::State&);
+inline void register_listing(const std::string& name, BenchmarkFn train_step, BenchmarkFn train_epoch,
+                             BenchmarkFn forward) {
+    benchmark::RegisterBenchmark(("BM_" + name + "_TrainStep").c_str(), train_step)
+        ->ArgName("threads")->Arg(1)->Arg(2)->UseRealTime()->Unit(benchmark::kMicrosecond);
+    benchmark::RegisterBenchmark(("BM_" + name + "_TrainEpoch").c_str(), train_epoch)
+        ->ArgName("threads")->Arg(1)->Arg(2)->UseRealTime()->Unit(benchmark::kMillisecond)->MinTime(1.0);
+    benchmark::RegisterBenchmark(("BM_" + name + "_Forward").c_str(), forward)
+        ->ArgNames({"batch", "threads"})
+        ->ArgsProduct({{1, 128, 10000}, {1, 2}})
+        ->UseRealTime()
+        ->Unit(benchmark::kMicrosecond);
+}
+// BM_Peak_Fma, registered first by every program.
+inline void register_peak_fma() {
+    benchmark::RegisterBenchmark("BM_Peak_Fma", BM_Peak_Fma)->Unit(benchmark::kMicrosecond);
 }
 
 // ---- the self-checks -------------------------------------------------------------

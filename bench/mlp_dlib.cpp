@@ -231,21 +231,12 @@ void BM_Dlib_Forward(benchmark::State& state) {
     set_rates(state, forward_flops * double(rows), double(rows), threads);
 }
 
-}  // namespace
+const int registered = [] {
+    register_peak_fma();
+    register_listing("Dlib", BM_Dlib_TrainStep, BM_Dlib_TrainEpoch, BM_Dlib_Forward);
+    return 0;
+}();
 
-BENCHMARK(mlp::BM_Peak_Fma)->Name("BM_Peak_Fma")->Unit(benchmark::kMicrosecond);
-BENCHMARK(BM_Dlib_TrainStep)->ArgName("threads")->Arg(1)->Arg(2)->UseRealTime()->Unit(benchmark::kMicrosecond);
-BENCHMARK(BM_Dlib_TrainEpoch)
-    ->ArgName("threads")
-    ->Arg(1)
-    ->Arg(2)
-    ->UseRealTime()
-    ->Unit(benchmark::kMillisecond)
-    ->MinTime(1.0);
-BENCHMARK(BM_Dlib_Forward)
-    ->ArgNames({"batch", "threads"})
-    ->ArgsProduct({{1, 128, 10000}, {1, 2}})
-    ->UseRealTime()
-    ->Unit(benchmark::kMicrosecond);
+}  // namespace
 
 BENCHMARK_MAIN();

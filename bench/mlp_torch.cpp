@@ -164,21 +164,12 @@ void BM_Torch_Forward(benchmark::State& state) {
     set_rates(state, forward_flops * double(rows), double(rows), threads);
 }
 
-}  // namespace
+const int registered = [] {
+    register_peak_fma();
+    register_listing("Torch", BM_Torch_TrainStep, BM_Torch_TrainEpoch, BM_Torch_Forward);
+    return 0;
+}();
 
-BENCHMARK(mlp::BM_Peak_Fma)->Name("BM_Peak_Fma")->Unit(benchmark::kMicrosecond);
-BENCHMARK(BM_Torch_TrainStep)->ArgName("threads")->Arg(1)->Arg(2)->UseRealTime()->Unit(benchmark::kMicrosecond);
-BENCHMARK(BM_Torch_TrainEpoch)
-    ->ArgName("threads")
-    ->Arg(1)
-    ->Arg(2)
-    ->UseRealTime()
-    ->Unit(benchmark::kMillisecond)
-    ->MinTime(1.0);
-BENCHMARK(BM_Torch_Forward)
-    ->ArgNames({"batch", "threads"})
-    ->ArgsProduct({{1, 128, 10000}, {1, 2}})
-    ->UseRealTime()
-    ->Unit(benchmark::kMicrosecond);
+}  // namespace
 
 BENCHMARK_MAIN();
