@@ -27,6 +27,7 @@
 #include "support/temp_dir.hpp"
 
 namespace fs = std::filesystem;
+using ctnn_test::names_in;
 using ctnn_test::read_string;
 using ctnn_test::TempDir;
 using ctnn_test::write_string;
@@ -39,12 +40,6 @@ std::string error_of(const fs::path& path, const std::string& bytes) {
     return ctnn_test::message_of<std::runtime_error>([&] { ctnn::write_file_atomically(path, bytes, who); });
 }
 
-// Names in `dir`, sorted.
-std::set<std::string> entries(const fs::path& dir) {
-    std::set<std::string> names;
-    for (const auto& e : fs::directory_iterator(dir)) names.insert(e.path().filename().string());
-    return names;
-}
 
 bool contains(const std::string& s, const std::string& part) { return s.find(part) != std::string::npos; }
 
@@ -122,7 +117,7 @@ BOOST_AUTO_TEST_CASE(the_file_holds_exactly_the_bytes_and_nothing_else_is_left) 
     ctnn::write_file_atomically(file, "", who);
     BOOST_TEST(fs::file_size(file) == 0u);
 
-    BOOST_TEST((entries(t.path) == std::set<std::string>{"out.bin"}));
+    BOOST_TEST((names_in(t.path) == std::set<std::string>{"out.bin"}));
 }
 
 BOOST_AUTO_TEST_CASE(taken_temporary_names_are_skipped_never_written_or_removed) {
@@ -142,7 +137,7 @@ BOOST_AUTO_TEST_CASE(taken_temporary_names_are_skipped_never_written_or_removed)
     BOOST_TEST(read_string(file) == "new");
     BOOST_TEST(read_string(t.path / stale) == std::string(3000, 'x'));
     BOOST_TEST(fs::is_directory(t.path / stale_dir));
-    BOOST_TEST((entries(t.path) == std::set<std::string>{"out.bin", stale, stale_dir}));
+    BOOST_TEST((names_in(t.path) == std::set<std::string>{"out.bin", stale, stale_dir}));
 }
 
 BOOST_AUTO_TEST_CASE(one_hundred_taken_names_in_a_row_fail_before_touching_the_file) {
@@ -162,7 +157,7 @@ BOOST_AUTO_TEST_CASE(one_hundred_taken_names_in_a_row_fail_before_touching_the_f
     BOOST_TEST(contains(msg, std::strerror(EEXIST)), msg);
     BOOST_TEST(contains(msg, "100 temporary names in a row were taken"), msg);
     BOOST_TEST(read_string(file) == "old");
-    BOOST_TEST((entries(t.path) == names));
+    BOOST_TEST((names_in(t.path) == names));
 }
 
 BOOST_AUTO_TEST_CASE(threads_writing_one_path_at_once_never_share_a_temporary) {
@@ -189,7 +184,7 @@ BOOST_AUTO_TEST_CASE(threads_writing_one_path_at_once_never_share_a_temporary) {
     tb.join();
     BOOST_TEST(failures.load() == 0);
     BOOST_TEST(torn.load() == 0);
-    BOOST_TEST((entries(t.path) == std::set<std::string>{"out.bin"}));
+    BOOST_TEST((names_in(t.path) == std::set<std::string>{"out.bin"}));
 }
 
 BOOST_AUTO_TEST_CASE(the_file_is_replaced_by_a_rename_never_written_in_place) {
@@ -209,7 +204,7 @@ BOOST_AUTO_TEST_CASE(the_file_is_replaced_by_a_rename_never_written_in_place) {
     BOOST_TEST((seen == old_bytes));
     BOOST_TEST((read_string(t.path / "link") == old_bytes));
     BOOST_TEST((read_string(file) == new_bytes));
-    BOOST_TEST((entries(t.path) == std::set<std::string>{"link", "model.bin"}));
+    BOOST_TEST((names_in(t.path) == std::set<std::string>{"link", "model.bin"}));
 }
 
 BOOST_AUTO_TEST_CASE(a_write_failing_part_way_keeps_the_old_file_and_removes_the_temporary) {
@@ -232,7 +227,7 @@ BOOST_AUTO_TEST_CASE(a_write_failing_part_way_keeps_the_old_file_and_removes_the
     BOOST_TEST(contains(msg, "write failed"), msg);
     BOOST_TEST(contains(msg, std::strerror(EFBIG)), msg);  // the OS reason
     BOOST_TEST((read_string(file) == old_bytes));
-    BOOST_TEST((entries(t.path) == std::set<std::string>{"model.bin"}));  // the temporary is gone
+    BOOST_TEST((names_in(t.path) == std::set<std::string>{"model.bin"}));  // the temporary is gone
 }
 
 BOOST_AUTO_TEST_CASE(a_failed_rename_keeps_what_was_there_and_removes_the_temporary) {
@@ -247,8 +242,8 @@ BOOST_AUTO_TEST_CASE(a_failed_rename_keeps_what_was_there_and_removes_the_tempor
     BOOST_TEST(contains(msg, "rename"), msg);
     BOOST_TEST(fs::is_directory(target));
     BOOST_TEST(read_string(target / "inside.txt") == "keep me");
-    BOOST_TEST((entries(target) == std::set<std::string>{"inside.txt"}));
-    BOOST_TEST((entries(t.path) == std::set<std::string>{"taken"}));
+    BOOST_TEST((names_in(target) == std::set<std::string>{"inside.txt"}));
+    BOOST_TEST((names_in(t.path) == std::set<std::string>{"taken"}));
 }
 
 BOOST_AUTO_TEST_CASE(a_missing_directory_is_an_error_naming_the_file) {
@@ -258,7 +253,7 @@ BOOST_AUTO_TEST_CASE(a_missing_directory_is_an_error_naming_the_file) {
     BOOST_TEST(contains(msg, who), msg);
     BOOST_TEST(contains(msg, quoted(file)), msg);
     BOOST_TEST(contains(msg, std::strerror(ENOENT)), msg);
-    BOOST_TEST(entries(t.path).empty());  // no directory was created
+    BOOST_TEST(names_in(t.path).empty());  // no directory was created
 }
 
 BOOST_AUTO_TEST_CASE(an_unwritable_directory_is_an_error_and_keeps_the_old_file) {
@@ -291,7 +286,7 @@ BOOST_AUTO_TEST_CASE(an_unwritable_directory_is_an_error_and_keeps_the_old_file)
     BOOST_TEST(contains(msg, quoted(file)), msg);
     BOOST_TEST(contains(msg, std::strerror(EACCES)), msg);
     BOOST_TEST(read_string(file) == "old bytes");
-    BOOST_TEST((entries(dir) == std::set<std::string>{"model.bin"}));
+    BOOST_TEST((names_in(dir) == std::set<std::string>{"model.bin"}));
 }
 
 BOOST_AUTO_TEST_CASE(a_bare_file_name_is_written_in_the_current_directory) {
@@ -308,5 +303,5 @@ BOOST_AUTO_TEST_CASE(a_bare_file_name_is_written_in_the_current_directory) {
     } back{before};
     ctnn::write_file_atomically("plain.bin", "plain bytes", who);
     BOOST_TEST(read_string(t.path / "plain.bin") == "plain bytes");
-    BOOST_TEST((entries(t.path) == std::set<std::string>{"plain.bin"}));
+    BOOST_TEST((names_in(t.path) == std::set<std::string>{"plain.bin"}));
 }

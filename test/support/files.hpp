@@ -2,12 +2,15 @@
 // Whole-file reads and writes for tests: write_bytes / read_bytes (Bytes) and
 // write_string / read_string (the same bytes in a std::string). Writers create
 // the parent directories and replace the file; every open, read and write is
-// checked. Include after <boost/test/unit_test.hpp>.
+// checked. names_in(dir): the names of the entries of a directory, sorted (to
+// assert that nothing, such as a temporary file, was left behind).
+// Include after <boost/test/unit_test.hpp>.
 #include <boost/test/unit_test.hpp>
 
 #include <filesystem>
 #include <fstream>
 #include <iterator>
+#include <set>
 #include <span>
 #include <string>
 #include <string_view>
@@ -46,5 +49,11 @@ inline std::filesystem::path write_string(const std::filesystem::path& p, std::s
 
 inline Bytes read_bytes(const std::filesystem::path& p) { return detail::read_chars<Bytes>(p); }
 inline std::string read_string(const std::filesystem::path& p) { return detail::read_chars<std::string>(p); }
+
+inline std::set<std::string> names_in(const std::filesystem::path& dir) {
+    std::set<std::string> names;
+    for (const auto& e : std::filesystem::directory_iterator(dir)) names.insert(e.path().filename().string());
+    return names;
+}
 
 }  // namespace ctnn_test

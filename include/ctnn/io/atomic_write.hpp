@@ -60,13 +60,20 @@ inline std::filesystem::path temp_path_for(const std::filesystem::path& path, st
     return tmp;
 }
 
+// A temporary name beside `path` for a program that writes the file itself
+// (gnuplot, Graphviz's dot) before it is renamed into place: unique per call
+// in the process, as write_file_atomically's are.
+inline std::filesystem::path unique_temp_path(const std::filesystem::path& path) {
+    return temp_path_for(path, next_temp_index.fetch_add(1, std::memory_order_relaxed));
+}
+
 }  // namespace detail
 
 inline void write_file_atomically(const std::filesystem::path& path, std::string_view bytes, std::string_view who) {
     std::filesystem::path tmp;
     int opened = -1;
     for (int attempt = 0; attempt < detail::temp_name_attempts && opened < 0; ++attempt) {
-        tmp = detail::temp_path_for(path, detail::next_temp_index.fetch_add(1, std::memory_order_relaxed));
+        tmp = detail::unique_temp_path(path);
         opened = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
         if (opened < 0 && errno != EEXIST) break;
     }

@@ -13,7 +13,8 @@
 //     accepts: gnuplot commands that select a PNG terminal (`set terminal
 //              pngcairo ...` or `set terminal png ...`) and plot; they must not
 //              `set output` (render_png does) and may read data files by path.
-//     guarantees: the script runs with output to `png + ".tmp"`, which is
+//     guarantees: the script runs with output to a temporary beside `png`
+//              (`png + ".tmp.<pid>.<n>"`, unique per call), which is
 //              renamed to `png` only if gnuplot exits with status 0 and wrote
 //              something, so a failed run never leaves a half-drawn `png`.
 //              On failure throws std::runtime_error naming `png`, the exit
@@ -32,6 +33,8 @@
 #include <string>
 #include <string_view>
 #include <system_error>
+
+#include "ctnn/io/atomic_write.hpp"
 
 namespace ctnn::gnuplot {
 
@@ -64,8 +67,7 @@ inline std::string quote(std::string_view text) {
 
 inline void render_png(const std::filesystem::path& png, std::string_view script) {
     const std::string prefix = "ctnn::gnuplot::render_png: '" + png.string() + "': ";
-    std::filesystem::path tmp = png;
-    tmp += ".tmp";
+    const std::filesystem::path tmp = ctnn::detail::unique_temp_path(png);
 
     // gnuplot's stderr goes to a private file so a failure can quote it.
     std::string errname = (std::filesystem::temp_directory_path() / "ctnn-gnuplot-XXXXXX").string();

@@ -7,12 +7,13 @@
 //              channels 1 (gray), 2 (gray + alpha), 3 (RGB) or 4 (RGBA);
 //              pixels row-major, top row first, interleaved, exactly
 //              width * height * channels bytes.
-//     guarantees: on success `path` holds the complete image; the bytes are
-//              first written to `path + ".tmp"` and renamed into place, so on
-//              failure `path` is untouched (any earlier file survives) and the
+//     guarantees: on success `path` holds the complete image; the image is
+//              encoded in memory and written with write_file_atomically (a
+//              temporary beside `path`, renamed into place), so on failure
+//              `path` is untouched (any earlier file survives) and the
 //              temporary file is removed. Failures throw std::runtime_error
 //              whose message names the file and the reason (the OS error for
-//              open/close/rename, libpng's own message for encoding errors);
+//              writing and renaming, libpng's own message for encoding errors);
 //              bad arguments throw std::invalid_argument before any file is
 //              touched.
 //   read_png(path)
@@ -42,14 +43,18 @@
 #include <cstddef>
 #include <cstdint>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <filesystem>
 #include <memory>
 #include <span>
 #include <stdexcept>
 #include <string>
+#include <string_view>
 #include <system_error>
 #include <vector>
+
+#include "ctnn/io/atomic_write.hpp"
 
 namespace ctnn {
 
@@ -277,36 +282,24 @@ inline void write_png(const std::filesystem::path& path, std::size_t width, std:
                                     std::to_string(width) + " x " + std::to_string(height) + " x " +
                                     std::to_string(channels) + " = " + std::to_string(expected));
 
-    std::filesystem::path tmp = path;
-    tmp += ".tmp";
-    detail::FilePtr fp(std::fopen(tmp.c_str(), "wb"));
+    // Encoded into memory (a FILE* over a growing buffer, so libpng's own
+    // stream I/O is used and no C++ object lives under its longjmp), then
+    // written all at once.
+    char* buffer = nullptr;
+    std::size_t size = 0;
+    detail::FilePtr fp(::open_memstream(&buffer, &size));
     if (!fp) {
         const int err = errno;
-        throw std::runtime_error(prefix + "cannot open temporary file " + detail::quoted(tmp) +
-                                 " for writing: " + std::strerror(err));
+        throw std::runtime_error(prefix + "cannot make an in-memory stream: " + std::strerror(err));
     }
-    auto fail = [&](const std::string& why) {
-        fp.reset();
-        std::error_code ignored;
-        std::filesystem::remove(tmp, ignored);
-        throw std::runtime_error(prefix + why);
-    };
     detail::PngMessages m;
-    if (!detail::png_encode(fp.get(), static_cast<png_uint_32>(width), static_cast<png_uint_32>(height), channels,
-                            pixels.data(), m))
-        fail("libpng: " + detail::png_failure_text(m));
-    // Buffered bytes (e.g. a full disk) only fail at flush/close; check both.
-    if (std::fflush(fp.get()) != 0 || std::ferror(fp.get())) {
-        const int err = errno;
-        fail(std::string("write failed: ") + std::strerror(err));
-    }
-    if (std::fclose(fp.release()) != 0) {
-        const int err = errno;
-        fail(std::string("close failed: ") + std::strerror(err));
-    }
-    std::error_code ec;
-    std::filesystem::rename(tmp, path, ec);
-    if (ec) fail("cannot rename " + detail::quoted(tmp) + " into place: " + ec.message());
+    const bool encoded = detail::png_encode(fp.get(), static_cast<png_uint_32>(width),
+                                            static_cast<png_uint_32>(height), channels, pixels.data(), m);
+    const int closed = std::fclose(fp.release());  // sets buffer and size
+    const std::unique_ptr<char, decltype(&std::free)> bytes(buffer, &std::free);
+    if (!encoded) throw std::runtime_error(prefix + "libpng: " + detail::png_failure_text(m));
+    if (closed != 0) throw std::runtime_error(prefix + "out of memory while encoding");
+    write_file_atomically(path, std::string_view(buffer, size), "ctnn::write_png");
 }
 
 inline void write_png(const std::filesystem::path& path, const Image& image) {

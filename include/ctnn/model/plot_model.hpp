@@ -15,11 +15,11 @@
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
-#include <fstream>
 #include <stdexcept>
 #include <string>
 #include <vector>
 
+#include "ctnn/io/atomic_write.hpp"
 #include "ctnn/model/layer_info.hpp"
 
 namespace ctnn {
@@ -67,21 +67,6 @@ inline std::string shell_quote(const std::string& s) {
     for (char c : s) q += c == '\'' ? std::string("'\\''") : std::string(1, c);
     return q + "'";
 }
-inline void write_text_atomically(const std::filesystem::path& file, const std::string& text) {
-    const std::filesystem::path tmp = file.string() + ".tmp";
-    {
-        std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
-        if (!out) throw std::runtime_error("ctnn::plot_model: cannot write '" + tmp.string() + "'");
-        out << text;
-        out.flush();
-        if (!out) {
-            std::error_code ec;
-            std::filesystem::remove(tmp, ec);
-            throw std::runtime_error("ctnn::plot_model: writing '" + tmp.string() + "' failed");
-        }
-    }
-    std::filesystem::rename(tmp, file);
-}
 }  // namespace detail
 
 // The DOT text of a layer list (what pydot would hand to Graphviz).
@@ -111,21 +96,23 @@ PlotResult plot_model(const Model& model, const std::filesystem::path& to_file =
     std::string format = to_file.extension().string();
     if (!format.empty()) format = format.substr(1);
     if (format == "dot" || format == "gv") {
-        detail::write_text_atomically(to_file, dot);
+        write_file_atomically(to_file, dot, "ctnn::plot_model");
         return {to_file, true, "wrote the DOT text to " + to_file.string()};
     }
     if (format.empty()) format = "png";
     if (!detail::program_on_path("dot")) {
         std::filesystem::path fallback = to_file;
         fallback.replace_extension(".dot");
-        detail::write_text_atomically(fallback, dot);
+        write_file_atomically(fallback, dot, "ctnn::plot_model");
         return {fallback, false,
                 "Graphviz's dot was not found, so " + to_file.string() + " was not drawn; the graph is in " +
                     fallback.string() + " (install graphviz, then: dot -T" + format + " " + fallback.string() +
                     " -o " + to_file.string() + ")"};
     }
-    const std::filesystem::path src = to_file.string() + ".dot.tmp", tmp = to_file.string() + ".tmp";
-    detail::write_text_atomically(src, dot);
+    std::filesystem::path src = detail::unique_temp_path(to_file);
+    src += ".dot";
+    const std::filesystem::path tmp = detail::unique_temp_path(to_file);
+    write_file_atomically(src, dot, "ctnn::plot_model");
     const std::string cmd = "dot -T" + format + " " + detail::shell_quote(src.string()) + " -o " +
                             detail::shell_quote(tmp.string()) + " 2>&1";
     const int status = std::system(cmd.c_str());
