@@ -35,17 +35,11 @@
 #include <system_error>
 
 #include "ctnn/io/atomic_write.hpp"
+#include "ctnn/io/shell.hpp"
 
 namespace ctnn::gnuplot {
 
 namespace detail {
-
-// `text` as one word for /bin/sh.
-inline std::string shell_quote(std::string_view text) {
-    std::string s = "'";
-    for (char c : text) s += c == '\'' ? std::string("'\\''") : std::string(1, c);
-    return s + "'";
-}
 
 inline std::string read_text(const std::filesystem::path& p) {
     std::ifstream in(p);
@@ -54,7 +48,7 @@ inline std::string read_text(const std::filesystem::path& p) {
 
 }  // namespace detail
 
-inline bool available() { return std::system("command -v gnuplot >/dev/null 2>&1") == 0; }
+inline bool available() { return ctnn::detail::program_on_path("gnuplot"); }
 
 inline std::string quote(std::string_view text) {
     std::string s = "'";
@@ -80,7 +74,7 @@ inline void render_png(const std::filesystem::path& png, std::string_view script
     const std::filesystem::path errfile = errname;
     std::error_code ignored;
 
-    const std::string command = "gnuplot 2>" + detail::shell_quote(errname);
+    const std::string command = "gnuplot 2>" + ctnn::detail::shell_quote(errname);
     std::FILE* pipe = ::popen(command.c_str(), "w");
     if (!pipe) {
         const int err = errno;

@@ -20,6 +20,7 @@
 #include <vector>
 
 #include "ctnn/io/atomic_write.hpp"
+#include "ctnn/io/shell.hpp"
 #include "ctnn/model/layer_info.hpp"
 
 namespace ctnn {
@@ -46,26 +47,6 @@ inline std::string dot_escape(const std::string& s) {
         out += c;
     }
     return out;
-}
-inline bool program_on_path(const char* name) {
-    const char* path = std::getenv("PATH");
-    if (!path) return false;
-    std::string p = path;
-    std::size_t start = 0;
-    while (start <= p.size()) {
-        const std::size_t end = p.find(':', start);
-        const std::string dir = p.substr(start, end == std::string::npos ? std::string::npos : end - start);
-        std::error_code ec;
-        if (!dir.empty() && std::filesystem::exists(std::filesystem::path(dir) / name, ec)) return true;
-        if (end == std::string::npos) break;
-        start = end + 1;
-    }
-    return false;
-}
-inline std::string shell_quote(const std::string& s) {
-    std::string q = "'";
-    for (char c : s) q += c == '\'' ? std::string("'\\''") : std::string(1, c);
-    return q + "'";
 }
 }  // namespace detail
 
