@@ -5,6 +5,8 @@
 // known gradients, against both tf.keras 2.x code paths evaluated in double (support/optimizer_steps.hpp).
 
 #include <cmath>
+#include <stdexcept>
+#include <string>
 
 #include "ctnn/train/rmsprop.hpp"
 #include "support/optimizer_steps.hpp"
@@ -47,6 +49,39 @@ BOOST_AUTO_TEST_CASE(rmsprop_centered_with_momentum) {
     o.learning_rate = 0.01f;
     const auto got = run(o);
     check(got, rmsprop_ref(0.01, 0.9, 0.9, 1e-7, true, true));
+}
+
+BOOST_AUTO_TEST_CASE(rmsprop_legacy_decay_starts_from_iteration_0) {
+    // lr_t = 0.01 / (1 + 0.5 it): 0.01, 0.01/1.5, 0.005. w[0] with g = 0.5, -0.2, 0.1:
+    //   rms = 0.025;   w = 0.5 - 0.01 * 0.5 / (sqrt(0.025) + 1e-7)
+    //   rms = 0.0265;  w += (0.01 / 1.5) * 0.2 / (sqrt(0.0265) + 1e-7)
+    //   rms = 0.02485; w -= 0.005 * 0.1 / (sqrt(0.02485) + 1e-7)
+    ctnn::RMSprop o;
+    o.learning_rate = 0.01f;
+    o.decay = 0.5f;
+    const auto got = run(o);
+    const double w1 = 0.5 - 0.01 * 0.5 / (std::sqrt(0.025) + 1e-7);
+    const double w2 = w1 + (0.01 / 1.5) * 0.2 / (std::sqrt(0.0265) + 1e-7);
+    const double w3 = w2 - 0.005 * 0.1 / (std::sqrt(0.02485) + 1e-7);
+    BOOST_TEST(double(got[0][0]) == w1, boost::test_tools::tolerance(1e-6));
+    BOOST_TEST(double(got[1][0]) == w2, boost::test_tools::tolerance(1e-6));
+    BOOST_TEST(double(got[2][0]) == w3, boost::test_tools::tolerance(1e-6));
+}
+
+BOOST_AUTO_TEST_CASE(rmsprop_negative_learning_rate_or_decay_throws) {
+    // Keras' OptimizerV2 raises ValueError for either; a negative decay would
+    // make lr / (1 + decay * it) infinite at some step.
+    ctnn::RMSprop bad_decay;
+    bad_decay.decay = -0.5f;
+    BOOST_CHECK_EXCEPTION(ctnn::Optimizer{bad_decay}, std::invalid_argument, [](const std::invalid_argument& e) {
+        return std::string(e.what()) == "ctnn::RMSprop: decay must be >= 0, got -0.500000";
+    });
+    ctnn::RMSprop bad_lr;
+    bad_lr.learning_rate = -0.001f;
+    BOOST_CHECK_THROW(ctnn::Optimizer{bad_lr}, std::invalid_argument);
+    ctnn::RMSprop zero;
+    zero.learning_rate = 0.0f;
+    BOOST_CHECK_NO_THROW(ctnn::Optimizer{zero});
 }
 
 BOOST_AUTO_TEST_SUITE_END()

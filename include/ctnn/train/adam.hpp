@@ -8,6 +8,8 @@
 //   m = beta_1 m + (1 - beta_1) g;   v = beta_2 v + (1 - beta_2) g^2
 //   w -= lr_t * m / (sqrt(v) + epsilon)          (amsgrad: vhat = max(vhat, v))
 // epsilon is "epsilon hat": outside the bias correction, as Keras does.
+// A negative learning_rate or decay throws std::invalid_argument (Keras:
+// ValueError) when the Optimizer is made.
 // One fused pass over each parameter tensor (Step; Optimizer runs it in
 // parallel, or the model inside its weight-gradient product).
 #include <cmath>
@@ -15,6 +17,7 @@
 #include <cstdint>
 
 #include "ctnn/core/aligned_allocator.hpp"
+#include "ctnn/train/hyperparameters.hpp"
 
 namespace ctnn {
 
@@ -31,7 +34,7 @@ struct Adam {
         aligned_vector<float> m, v, vhat;
     };
 
-    void validate() const {}
+    void validate() const { detail::require_non_negative("Adam", learning_rate, decay); }
 
     // This step's update of one tensor of n elements, applicable to any
     // range of it (the fused weight-gradient epilogue applies it tile by

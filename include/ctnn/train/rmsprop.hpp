@@ -2,7 +2,9 @@
 // ctnn::RMSprop — Keras' RMSprop (tf.keras 2.x rules, both code paths).
 //
 // Contract: defaults learning_rate 0.001, rho 0.9, momentum 0, epsilon 1e-7,
-// centered false, decay 0. lr_t = lr / (1 + decay * iterations).
+// centered false, decay 0. lr_t = lr / (1 + decay * iterations). A negative
+// learning_rate or decay throws std::invalid_argument (Keras: ValueError)
+// when the Optimizer is made.
 //   momentum == 0 (Keras' Python path, epsilon outside the root):
 //     rms = rho rms + (1 - rho) g^2;  [mg = rho mg + (1 - rho) g; d = rms - mg^2]
 //     w -= lr_t g / (sqrt(d) + epsilon)            (d = rms when not centered)
@@ -13,6 +15,7 @@
 #include <cstdint>
 
 #include "ctnn/core/aligned_allocator.hpp"
+#include "ctnn/train/hyperparameters.hpp"
 
 namespace ctnn {
 
@@ -29,7 +32,7 @@ struct RMSprop {
         aligned_vector<float> rms, mg, mom;
     };
 
-    void validate() const {}
+    void validate() const { detail::require_non_negative("RMSprop", learning_rate, decay); }
 
     // This step's update of one tensor, applicable to any range of it (see
     // Adam::Step).

@@ -7,13 +7,15 @@
 //   momentum == 0:  w -= lr_t * g
 //   momentum  > 0:  v = momentum * v - lr_t * g;  w += v
 //   nesterov:       v = momentum * v - lr_t * g;  w += momentum * v - lr_t * g
-// A momentum outside [0, 1] throws std::invalid_argument (Keras: ValueError).
+// A momentum outside [0, 1], or a negative learning_rate or decay, throws
+// std::invalid_argument (Keras: ValueError) when the Optimizer is made.
 #include <cstddef>
 #include <cstdint>
 #include <stdexcept>
 #include <string>
 
 #include "ctnn/core/aligned_allocator.hpp"
+#include "ctnn/train/hyperparameters.hpp"
 
 namespace ctnn {
 
@@ -29,6 +31,7 @@ struct SGD {
     };
 
     void validate() const {
+        detail::require_non_negative("SGD", learning_rate, decay);
         if (!(momentum >= 0.0f && momentum <= 1.0f))
             throw std::invalid_argument("ctnn::SGD: momentum must be in [0, 1], got " + std::to_string(momentum));
     }
