@@ -1,6 +1,7 @@
 #define BOOST_TEST_MODULE progbar
 #include <boost/test/unit_test.hpp>
 
+#include <chrono>
 #include <regex>
 #include <sstream>
 #include <string>
@@ -153,6 +154,33 @@ BOOST_AUTO_TEST_CASE(verbose_0_prints_nothing) {
     bar.update(1, {{"loss", 1.0}});
     bar.update(2, {{"loss", 1.0}});
     BOOST_TEST(oss.str().empty());
+}
+
+BOOST_AUTO_TEST_CASE(verbose_1_step_time_and_eta_leave_out_the_first_step) {
+    // Keras' _estimate_step_duration: once step 1 is reported, the time per
+    // step is (now - time after step 1) / (current - 1). Here step 1 takes
+    // 10 s (set-up) and each later step 1 s: "1s/step", not 12 s / 3 = 4 s.
+    using namespace std::chrono_literals;
+    const Progbar::Clock::time_point t0{};
+    std::ostringstream oss;
+    Progbar bar(5, 1, oss, true, t0);
+    bar.update(1, {{"loss", 1.0}}, t0 + 10s);
+    bar.update(3, {{"loss", 1.0}}, t0 + 12s);
+    // ETA after step 3: 2 steps left at 1 s each (the old estimate: 2 x 4 s = 8 s).
+    BOOST_TEST(oss.str().find("\r3/5 [=================>............] - ETA: 2s - loss: 1.0000") != std::string::npos, oss.str());
+    bar.update(5, {{"loss", 0.5}}, t0 + 14s);
+    BOOST_TEST(oss.str().ends_with("5/5 [==============================] - 14s 1s/step - loss: 0.5000\n"), oss.str());
+}
+
+BOOST_AUTO_TEST_CASE(verbose_2_step_time_divides_the_whole_epoch) {
+    // Keras' verbose 2 estimates only when the epoch ends, without a time after step 1.
+    using namespace std::chrono_literals;
+    const Progbar::Clock::time_point t0{};
+    std::ostringstream oss;
+    Progbar bar(4, 2, oss, false, t0);
+    bar.update(1, {{"loss", 1.0}}, t0 + 10s);
+    bar.update(4, {{"loss", 0.5}}, t0 + 12s);
+    BOOST_TEST(oss.str() == "4/4 - 12s - loss: 0.5000 - 12s/epoch - 3s/step\n");
 }
 
 BOOST_AUTO_TEST_SUITE_END()
