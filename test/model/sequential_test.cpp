@@ -110,6 +110,18 @@ BOOST_AUTO_TEST_CASE(fit_verbose_1_prints_keras_progress_lines) {
     BOOST_TEST(lines[3].ends_with(buf), lines[3] << " vs " << buf);
 }
 
+BOOST_AUTO_TEST_CASE(fit_of_one_epoch_prints_no_epoch_header) {
+    // tf.keras' ProgbarLogger prints "Epoch e/E" only when epochs > 1.
+    const auto d = make_data<20, 4>(300, 1);
+    Small model;
+    model.compile(ctnn::categorical_crossentropy, "adam");
+    std::ostringstream oss;
+    model.fit(d.x, d.y, {.epochs = 1, .batch_size = 64, .verbose = 1, .out = &oss});
+    const auto lines = lines_of(oss.str());
+    BOOST_TEST_REQUIRE(lines.size() == 1u, oss.str());
+    BOOST_TEST(lines[0].rfind("5/5 [", 0) == 0u, lines[0]);
+}
+
 BOOST_AUTO_TEST_CASE(fit_verbose_2_prints_one_summary_line_per_epoch) {
     const auto d = make_data<20, 4>(300, 1);
     Small model;

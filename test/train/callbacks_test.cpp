@@ -23,7 +23,9 @@ struct FakeModel : ctnn::ModelAccess {
     std::vector<std::vector<float>> restored;
     std::vector<std::pair<std::string, bool>> saved;
     std::ostringstream text;
+    ctnn::Logs added;  // what set_epoch_log added
     void stop_training() override { stopped = true; }
+    void set_epoch_log(const std::string& name, double v) override { added.set(name, v); }
     float learning_rate() const override { return lr; }
     void set_learning_rate(float v) override { lr = v; }
     std::vector<float> get_weights() const override { return weights; }
@@ -78,6 +80,57 @@ BOOST_AUTO_TEST_CASE(filepath_formatting_follows_python_format_specs) {
     BOOST_TEST(ctnn::format_filepath("e{epoch}-a{accuracy:.2f}", 12, logs) == "e12-a0.50");
     BOOST_CHECK_THROW(ctnn::format_filepath("{missing:.2f}", 1, logs), std::invalid_argument);
     BOOST_CHECK_THROW(ctnn::format_filepath("{epoch", 1, logs), std::invalid_argument);
+}
+
+BOOST_AUTO_TEST_CASE(filepath_formatting_matches_python_str_format) {
+    // Expected strings are Python 3's: "<pattern>".format(epoch=3, val_loss=0.123456789, loss=2.0).
+    ctnn::Logs logs;
+    logs.set("val_loss", 0.123456789);
+    logs.set("loss", 2.0);
+    const auto f = [&](const std::string& pattern) { return ctnn::format_filepath(pattern, 3, logs); };
+    BOOST_TEST(f("{val_loss}") == "0.123456789");  // str(float): repr, not %g's 0.123457
+    BOOST_TEST(f("{loss}") == "2.0");
+    BOOST_TEST(f("{epoch:5}") == "    3");
+    BOOST_TEST(f("{loss:06.3}") == "0002.0");
+    BOOST_TEST(f("{loss:.3}") == "2.0");
+    BOOST_TEST(f("{val_loss:+.2e}") == "+1.23e-01");
+    BOOST_TEST(f("{epoch:.2f}") == "3.00");
+    BOOST_TEST(f("{loss:08.2f}") == "00002.00");
+    BOOST_TEST(f("{loss: }") == " 2.0");
+    BOOST_TEST(f("{{x}}-{epoch}") == "{x}-3");
+    // repr(): positional from 1e-4 to below 1e16, scientific outside.
+    for (const auto& [v, want] : std::vector<std::pair<double, std::string>>{
+             {1e-05, "1e-05"}, {0.0001, "0.0001"}, {1e15, "1000000000000000.0"}, {1e16, "1e+16"},
+             {-0.0, "-0.0"}, {123.5, "123.5"}, {1.5e-07, "1.5e-07"}}) {
+        ctnn::Logs one;
+        one.set("v", v);
+        BOOST_TEST(ctnn::format_filepath("{v}", 1, one) == want);
+    }
+}
+
+BOOST_AUTO_TEST_CASE(filepath_formatting_refuses_specs_python_would_not_format_and_never_passes_them_to_printf) {
+    ctnn::Logs logs;
+    logs.set("val_loss", 0.5);
+    const auto message = [&](const std::string& pattern) -> std::string {
+        try {
+            ctnn::format_filepath(pattern, 3, logs);
+        } catch (const std::invalid_argument& e) {
+            return e.what();
+        }
+        return "no error";
+    };
+    // Conversions inside the spec used to reach snprintf with one double: a crash.
+    BOOST_TEST(message("w-{val_loss:s%s%s%s%s%s%f}") ==
+               "ctnn::ModelCheckpoint: field '{val_loss:s%s%s%s%s%s%f}' in 'w-{val_loss:s%s%s%s%s%s%f}': unsupported "
+               "format spec 's%s%s%s%s%s%f' (supported: [sign][0][width][.precision][type], type one of d f F e E g G)");
+    BOOST_TEST(message("{epoch:*d}").find("unsupported format spec '*d'") != std::string::npos);
+    BOOST_TEST(message("{epoch:,d}").find("unsupported format spec ',d'") != std::string::npos);
+    BOOST_TEST(message("{val_loss:d}").find("'d' formats integers and val_loss is a float") != std::string::npos);
+    BOOST_TEST(message("{epoch:.2d}").find("precision not allowed with 'd'") != std::string::npos);
+    BOOST_TEST(message("{val_loss:9999f}").find("the width has more than 3 digits") != std::string::npos);
+    BOOST_TEST(message("a}b") == "ctnn::ModelCheckpoint: single '}' in 'a}b' (write '}}' for a brace)");
+    BOOST_TEST(message("{}").find("must name 'epoch' or a log value") != std::string::npos);
+    BOOST_TEST(message("{epoch!r}").find("must name 'epoch' or a log value") != std::string::npos);
 }
 
 BOOST_AUTO_TEST_CASE(early_stopping_waits_patience_epochs_without_improvement) {
@@ -168,6 +221,15 @@ BOOST_AUTO_TEST_CASE(learning_rate_scheduler_sets_the_rate_each_epoch) {
     halve.on_epoch_begin(1, m);
     halve.on_epoch_begin(2, m);
     BOOST_TEST(m.lr == 0.00025f);
+}
+
+BOOST_AUTO_TEST_CASE(learning_rate_scheduler_logs_lr_at_epoch_end) {
+    // Keras: logs['lr'] = the optimizer's learning rate, at on_epoch_end.
+    FakeModel m;
+    ctnn::LearningRateScheduler halve([](std::size_t, float lr) { return lr / 2; });
+    halve.on_epoch_begin(0, m);
+    halve.on_epoch_end(0, ctnn::Logs{}, m);
+    BOOST_TEST(m.added.get("lr").value_or(-1.0) == double(0.0005f));
 }
 
 BOOST_AUTO_TEST_CASE(validation_split_holds_out_the_last_rows_and_reports_val_metrics) {
@@ -291,6 +353,125 @@ BOOST_AUTO_TEST_CASE(scheduler_and_early_stopping_inside_fit) {
     const ctnn::History h = model.fit(d.x, d.y, {.epochs = 10, .batch_size = 20, .verbose = 0, .callbacks = {&sched, &es}});
     BOOST_TEST(h.epoch.size() == 2u);
     BOOST_TEST(model.optimizer().learning_rate() == 0.1f * 0.5f * 0.5f);
+}
+
+BOOST_AUTO_TEST_CASE(acc_is_logged_as_acc_so_keras_monitors_find_it) {
+    // tf.keras names a string metric after the string: metrics=['acc'] logs
+    // "acc" and "val_acc", and EarlyStopping(monitor='val_acc') watches it.
+    TinyData d(60);
+    Tiny model;
+    model.compile(ctnn::categorical_crossentropy, ctnn::Adam{}, {"acc"});
+    ctnn::EarlyStopping es({.monitor = "val_acc", .min_delta = 2.0, .patience = 0});  // no accuracy can improve by 2
+    std::ostringstream out;
+    const ctnn::History h = model.fit(
+        d.x, d.y, {.epochs = 5, .batch_size = 20, .verbose = 1, .callbacks = {&es}, .validation_split = 0.25, .out = &out});
+    BOOST_TEST(out.str().find("not available") == std::string::npos, out.str());
+    BOOST_TEST(h.epoch.size() == 2u);  // Keras' rule: stop at epoch index 1
+    BOOST_TEST(h.contains("acc"));
+    BOOST_TEST(h.contains("val_acc"));
+    BOOST_TEST(!h.contains("accuracy"));
+    BOOST_TEST(out.str().find(" - acc: ") != std::string::npos, out.str());
+    BOOST_TEST(out.str().find(" - val_acc: ") != std::string::npos, out.str());
+    BOOST_CHECK_THROW(model.compile(ctnn::categorical_crossentropy, ctnn::Adam{}, {"acc", "acc"}), std::invalid_argument);
+}
+
+BOOST_AUTO_TEST_CASE(a_stop_is_seen_after_a_batch_so_every_recorded_epoch_has_its_loss) {
+    // Keras checks stop_training after each batch: a stop asked for in
+    // on_epoch_begin (or on_train_begin) still runs one batch of that epoch.
+    TinyData d(60);
+    {
+        Tiny model;
+        model.compile(ctnn::categorical_crossentropy, ctnn::SGD{});
+        ctnn::LambdaCallback stop_at_1;
+        stop_at_1.epoch_begin = [](std::size_t e, ctnn::ModelAccess& m) {
+            if (e == 1) m.stop_training();
+        };
+        const ctnn::History h =
+            model.fit(d.x, d.y, {.epochs = 3, .batch_size = 20, .verbose = 0, .callbacks = {&stop_at_1}});
+        BOOST_TEST(h.epoch == (std::vector<std::size_t>{0, 1}), boost::test_tools::per_element());
+        BOOST_TEST(h["loss"].size() == 2u);
+        BOOST_TEST(model.iterations() == 3 + 1);  // epoch 0's three batches, then one
+        BOOST_TEST(h.to_csv().find("NA") == std::string::npos, h.to_csv());
+    }
+    {
+        struct StopAtBegin : ctnn::Callback {
+            void on_train_begin(ctnn::ModelAccess& m) override { m.stop_training(); }
+        } stop;
+        Tiny model;
+        model.compile(ctnn::categorical_crossentropy, ctnn::SGD{});
+        const ctnn::History h = model.fit(d.x, d.y, {.epochs = 3, .batch_size = 20, .verbose = 0, .callbacks = {&stop}});
+        BOOST_TEST(h.epoch.size() == 1u);
+        BOOST_TEST(model.iterations() == 1);
+    }
+}
+
+BOOST_AUTO_TEST_CASE(on_batch_end_gets_the_epochs_running_means) {
+    // Keras' batch logs are the running means of the epoch so far; the last
+    // batch's logs are the epoch's. Compared with a twin model stepped by hand.
+    TinyData d(60);
+    Tiny model, twin;
+    model.initialize(5);
+    twin.initialize(5);
+    model.compile(ctnn::categorical_crossentropy, ctnn::SGD{});
+    twin.compile(ctnn::categorical_crossentropy, ctnn::SGD{});
+    std::vector<double> seen_loss, seen_accuracy;
+    ctnn::LambdaCallback record;
+    record.batch_end = [&](std::size_t, const ctnn::Logs& l, ctnn::ModelAccess&) {
+        seen_loss.push_back(*l.get("loss"));
+        seen_accuracy.push_back(*l.get("accuracy"));
+    };
+    const ctnn::History h =
+        model.fit(d.x, d.y, {.epochs = 1, .batch_size = 20, .verbose = 0, .callbacks = {&record}, .shuffle = false});
+    BOOST_TEST_REQUIRE(seen_loss.size() == 3u);
+    double loss_sum = 0.0, correct = 0.0;
+    for (std::size_t b = 0; b < 3; ++b) {
+        const ctnn::Evaluation e = twin.train_on_batch(d.x.data() + b * 20 * 4, d.y.data() + b * 20 * 3, 20);
+        loss_sum += e.loss;
+        correct += e.accuracy;
+        BOOST_TEST(seen_loss[b] == loss_sum / double(b + 1), boost::test_tools::tolerance(1e-12));
+        BOOST_TEST(seen_accuracy[b] == correct / double(b + 1), boost::test_tools::tolerance(1e-12));
+    }
+    BOOST_TEST(seen_loss.back() == h["loss"][0], boost::test_tools::tolerance(1e-12));
+}
+
+BOOST_AUTO_TEST_CASE(learning_rate_scheduler_inside_fit_puts_lr_in_history_and_later_callbacks) {
+    TinyData d(60);
+    Tiny model;
+    model.compile(ctnn::categorical_crossentropy, ctnn::SGD{.learning_rate = 0.1f});
+    ctnn::LearningRateScheduler halve([](std::size_t, float lr) { return lr * 0.5f; });
+    const ctnn_test::TempDir tmp;
+    ctnn::CSVLogger log(tmp.path / "log.csv");  // after the scheduler: sees "lr"
+    const ctnn::History h =
+        model.fit(d.x, d.y, {.epochs = 2, .batch_size = 20, .verbose = 0, .callbacks = {&halve, &log}});
+    BOOST_TEST_REQUIRE(h.contains("lr"));
+    BOOST_TEST(h["lr"] == (std::vector<double>{double(0.1f * 0.5f), double(0.1f * 0.5f * 0.5f)}),
+               boost::test_tools::per_element());
+    std::ifstream in(tmp.path / "log.csv");
+    std::string header;
+    std::getline(in, header);
+    BOOST_TEST(header == "epoch,accuracy,loss,lr");
+}
+
+BOOST_AUTO_TEST_CASE(set_epoch_log_outside_on_epoch_end_is_a_logic_error) {
+    TinyData d(20);
+    Tiny model;
+    model.compile(ctnn::categorical_crossentropy, ctnn::SGD{});
+    ctnn::LambdaCallback early;
+    early.epoch_begin = [](std::size_t, ctnn::ModelAccess& m) { m.set_epoch_log("x", 1.0); };
+    BOOST_CHECK_THROW(model.fit(d.x, d.y, {.verbose = 0, .callbacks = {&early}}), std::logic_error);
+}
+
+BOOST_AUTO_TEST_CASE(a_non_finite_validation_loss_warns_even_at_verbose_0) {
+    TinyData d(40), v(10);
+    v.x(3, 1) = std::numeric_limits<float>::quiet_NaN();
+    Tiny model;
+    model.compile(ctnn::categorical_crossentropy, ctnn::SGD{});
+    std::ostringstream out;
+    const ctnn::History h =
+        model.fit(d.x, d.y, {.epochs = 2, .batch_size = 20, .verbose = 0, .out = &out}, ctnn::validation_data(v.x, v.y));
+    BOOST_TEST(std::isnan(h["val_loss"][0]));
+    BOOST_TEST(out.str().find("WARNING: val_loss is nan at epoch 1") != std::string::npos, out.str());
+    BOOST_TEST(out.str().find("WARNING: val_loss is nan at epoch 2") != std::string::npos, out.str());
 }
 
 BOOST_AUTO_TEST_SUITE_END()

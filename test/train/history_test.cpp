@@ -113,6 +113,17 @@ BOOST_AUTO_TEST_CASE(csv_values_have_17_significant_digits_and_round_trip) {
     BOOST_TEST(!std::getline(in, line));  // no extra rows
 }
 
+BOOST_AUTO_TEST_CASE(csv_writes_na_where_a_name_has_no_value_never_a_number) {
+    // A name first recorded in a later epoch (a callback's log) has fewer
+    // values than epochs: CSVLogger writes NA for a missing key, and so does this.
+    ctnn::History h;
+    h.epoch = {0, 1};
+    h.record("loss", 0.5);
+    h.record("loss", 0.25);
+    h.record("lr", 0.125);
+    BOOST_TEST(h.to_csv() == "epoch,loss,lr\n0,0.5,0.125\n1,0.25,NA\n");
+}
+
 BOOST_AUTO_TEST_CASE(csv_without_epochs_is_the_header_alone) {
     ctnn::History h;
     BOOST_TEST(h.to_csv() == "epoch\n");

@@ -47,7 +47,11 @@ inline bool plot_history(const History& history, const std::filesystem::path& pn
     };
     const std::string script = "set terminal pngcairo noenhanced size 1000,420\nset datafile separator ','\n"
                                "set key autotitle columnhead\nset grid\nset multiplot layout 1,2\n" +
-                               panel("loss", "loss") + panel("accuracy", "accuracy") + "unset multiplot\n";
+                               panel("loss", "loss") +
+                               // compile(..., {"acc"}) logs the metric as "acc", as Keras does.
+                               panel(history.contains("acc") && !history.contains("accuracy") ? "acc" : "accuracy",
+                                     "accuracy") +
+                               "unset multiplot\n";
     if (!gnuplot::available()) {
         std::filesystem::path gp = png;
         gp.replace_extension(".gp");

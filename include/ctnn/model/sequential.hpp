@@ -248,15 +248,19 @@ public:
     void summary(std::ostream& out = std::cout) const { out << summary_text(); }
 
     // compile(loss, optimizer, metrics): loss and optimizer by value or by
-    // Keras' name; "accuracy" is the only metric (resolved as Keras does:
-    // binary for one output unit, categorical otherwise).
+    // Keras' name; "accuracy" (or "acc") is the only metric (resolved as Keras
+    // does: binary for one output unit, categorical otherwise) and is logged
+    // under the name given, as Keras logs it: "acc" gives "acc" and "val_acc".
     void compile(Loss loss, Optimizer optimizer = Adam{}, std::vector<std::string> metrics = {"accuracy"}) {
-        for (const auto& m : metrics)
-            if (m != "accuracy" && m != "acc")
-                throw std::invalid_argument("ctnn::compile: unknown metric '" + m + "' (known: accuracy)");
+        for (std::size_t i = 0; i < metrics.size(); ++i) {
+            if (metrics[i] != "accuracy" && metrics[i] != "acc")
+                throw std::invalid_argument("ctnn::compile: unknown metric '" + metrics[i] + "' (known: accuracy, acc)");
+            if (std::find(metrics.begin(), metrics.begin() + std::ptrdiff_t(i), metrics[i]) != metrics.begin() + std::ptrdiff_t(i))
+                throw std::invalid_argument("ctnn::compile: metric '" + metrics[i] + "' is listed twice");
+        }
         loss_ = loss;
         optimizer_ = std::move(optimizer);
-        track_accuracy_ = !metrics.empty();
+        metric_names_ = std::move(metrics);
         compiled_ = true;
     }
     void compile(std::string_view loss, Optimizer optimizer = Adam{}, std::vector<std::string> metrics = {"accuracy"}) {
@@ -446,8 +450,14 @@ private:
         Sequential& model;
         std::ostream& stream;
         bool stop = false;
+        Logs* epoch_logs = nullptr;  // during on_epoch_end
         Access(Sequential& m, std::ostream& o) : model(m), stream(o) {}
         void stop_training() override { stop = true; }
+        void set_epoch_log(const std::string& name, double value) override {
+            if (epoch_logs == nullptr)
+                throw std::logic_error("ctnn::ModelAccess::set_epoch_log: only during on_epoch_end (adding '" + name + "')");
+            epoch_logs->set(name, value);
+        }
         float learning_rate() const override { return model.optimizer_.learning_rate(); }
         void set_learning_rate(float lr) override { model.optimizer_.set_learning_rate(lr); }
         std::vector<float> get_weights() const override { return model.get_weights(); }
@@ -492,9 +502,13 @@ private:
         const bool interactive = opt.out == &std::cout && Progbar::stdout_is_terminal();
         Access access(*this, out);
         for (Callback* cb : opt.callbacks) cb->on_train_begin(access);
-        for (std::size_t epoch = opt.initial_epoch; epoch < opt.epochs && !access.stop; ++epoch) {
+        // As in Keras, a stop is seen after a batch and after an epoch, so an
+        // epoch that begins runs at least one batch and every epoch recorded
+        // has its loss.
+        for (std::size_t epoch = opt.initial_epoch; epoch < opt.epochs; ++epoch) {
             for (Callback* cb : opt.callbacks) cb->on_epoch_begin(epoch, access);
-            if (opt.verbose) out << "Epoch " << epoch + 1 << '/' << opt.epochs << '\n' << std::flush;
+            // Keras' ProgbarLogger names the epoch only when there are several.
+            if (opt.verbose && opt.epochs > 1) out << "Epoch " << epoch + 1 << '/' << opt.epochs << '\n' << std::flush;
             // The epoch's order depends only on the generator's state, so a
             // fit resumed from a saved training_state() repeats it exactly.
             std::iota(order.begin(), order.end(), std::size_t{0});
@@ -505,7 +519,7 @@ private:
             std::size_t seen = 0;
             bool warned = false;
             Logs logs;
-            for (std::size_t s = 0; s < steps && !access.stop; ++s) {
+            for (std::size_t s = 0; s < steps; ++s) {
                 const std::size_t first = s * opt.batch_size;
                 const std::size_t rows = std::min(opt.batch_size, n - first);
                 ensure_capacity(rows);
@@ -524,22 +538,29 @@ private:
                 loss_sum += e.loss * static_cast<double>(rows);
                 correct += e.accuracy * static_cast<double>(rows);
                 seen += rows;
+                // Keras' batch logs are the epoch's running means so far.
                 logs = epoch_logs(loss_sum / double(seen), correct / double(seen));
-                if (!opt.callbacks.empty()) {
-                    Logs batch_logs = epoch_logs(e.loss, e.accuracy);
-                    for (Callback* cb : opt.callbacks) cb->on_batch_end(s, batch_logs, access);
-                }
+                for (Callback* cb : opt.callbacks) cb->on_batch_end(s, logs, access);
+                if (access.stop) break;
                 if (opt.verbose && s + 1 < steps) bar.update(s + 1, logs.values);
             }
             if (val.count > 0) {
                 const Evaluation v = evaluate_rows(val, {.batch_size = opt.batch_size, .verbose = 0, .out = opt.out});
+                if (!std::isfinite(v.loss))
+                    out << "WARNING: val_loss is " << v.loss << " at epoch " << epoch + 1
+                        << " (a non-finite weight, or validation data; fit's check_inputs checks the data)\n";
                 logs.set("val_loss", v.loss);
-                if (track_accuracy_) logs.set("val_accuracy", v.accuracy);
+                for (const std::string& name : metric_names_) logs.set("val_" + name, v.accuracy);
             }
-            if (opt.verbose) bar.update(steps, logs.values);
+            if (opt.verbose) bar.update(steps, logs.values);  // Keras finalizes at the target, stopped or not
+            // Callbacks may add to the logs (LearningRateScheduler's "lr");
+            // History, last in Keras' callback list, records what they left.
+            access.epoch_logs = &logs;
+            for (Callback* cb : opt.callbacks) cb->on_epoch_end(epoch, logs, access);
+            access.epoch_logs = nullptr;
             history.epoch.push_back(epoch);
             for (const auto& [name, value] : logs.values) history.record(name, value);
-            for (Callback* cb : opt.callbacks) cb->on_epoch_end(epoch, logs, access);
+            if (access.stop) break;
         }
         for (Callback* cb : opt.callbacks) cb->on_train_end(access);
         return history;
@@ -573,7 +594,7 @@ private:
     Logs epoch_logs(double loss, double acc) const {
         Logs l;
         l.values.push_back({"loss", loss});
-        if (track_accuracy_) l.values.push_back({"accuracy", acc});
+        for (const std::string& name : metric_names_) l.values.push_back({name, acc});
         return l;
     }
 
@@ -1140,7 +1161,7 @@ private:
     Loss loss_{};
     Optimizer optimizer_{};
     bool compiled_ = false;
-    bool track_accuracy_ = true;
+    std::vector<std::string> metric_names_{"accuracy"};
 };
 
 }  // namespace ctnn

@@ -3,10 +3,11 @@
 //
 // Contract: a Callback receives on_train_begin / on_epoch_begin /
 // on_batch_end / on_epoch_end / on_train_end with Keras' `logs` ("loss",
-// "accuracy", "val_loss", "val_accuracy") and a ModelAccess through which it
-// may stop training, read or set the learning rate, snapshot and restore the
-// weights, or save them. Epochs are counted from 0 as in Keras (messages
-// print epoch + 1). Provided:
+// "accuracy", "val_loss", "val_accuracy"; on_batch_end gets the epoch's
+// running means so far) and a ModelAccess through which it may stop training
+// (seen after the current batch), read or set the learning rate, snapshot and
+// restore the weights, save them, or add to the epoch's logs. Epochs are
+// counted from 0 as in Keras (messages print epoch + 1). Provided:
 //   EarlyStopping(monitor "val_loss", min_delta 0, patience 0, verbose 0,
 //                 mode "auto", baseline none, restore_best_weights false)
 //   ModelCheckpoint(filepath with {epoch:02d} / {val_loss:.4f} fields,
@@ -14,13 +15,15 @@
 //                 save_weights_only false, mode "auto")
 //   TerminateOnNaN()                      stop at a NaN or infinite batch loss
 //   CSVLogger(filename, separator ',', append false)
-//   LearningRateScheduler(schedule(epoch, lr) -> lr, verbose 0)
+//   LearningRateScheduler(schedule(epoch, lr) -> lr, verbose 0); logs "lr"
 //   LambdaCallback                        user code per event
 // Derive from Callback for your own.
 #include <algorithm>
 #include <array>
-#include <initializer_list>
+#include <charconv>
 #include <cmath>
+#include <cstdlib>
+#include <initializer_list>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -30,6 +33,7 @@
 #include <optional>
 #include <stdexcept>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -65,6 +69,10 @@ public:
     // Writes a weight file (with the optimizer state unless weights_only).
     virtual void save(const std::filesystem::path& file, bool weights_only) = 0;
     virtual std::ostream& out() = 0;
+    // Adds (or replaces) a value in the epoch's logs, as a Keras callback
+    // writes logs['lr']: callbacks after this one and History see it. Valid
+    // only inside on_epoch_end; do not call it while iterating logs.values.
+    virtual void set_epoch_log(const std::string& name, double value) = 0;
 };
 
 class Callback {
@@ -113,12 +121,128 @@ inline bool monitor_maximises(const std::string& monitor, const std::string& mod
 }
 }  // namespace detail
 
-// Python-style formatting of a checkpoint path: "{epoch:02d}", "{val_loss:.4f}".
+namespace detail {
+// Python's repr(float): the shortest digits that read back to the same value,
+// in positional notation for 1e-4 <= |v| < 1e16 (with at least one digit after
+// the point) and in scientific notation otherwise ("1e-05", "1.5e+16").
+inline std::string python_float_repr(double v) {
+    if (std::isnan(v)) return "nan";
+    if (std::isinf(v)) return v < 0 ? "-inf" : "inf";
+    char buf[64];
+    const auto end = std::to_chars(buf, buf + sizeof buf, v, std::chars_format::scientific).ptr;
+    std::string s(buf, end);  // "-d.ddde+XX", shortest round trip
+    std::string sign;
+    if (s[0] == '-') sign = "-", s.erase(0, 1);
+    const std::size_t e = s.find('e');
+    const int exponent = std::stoi(s.substr(e + 1));
+    std::string digits;
+    for (char c : s.substr(0, e))
+        if (c != '.') digits += c;
+    if (exponent < -4 || exponent >= 16) {
+        std::string mantissa = digits.substr(0, 1);
+        if (digits.size() > 1) mantissa += "." + digits.substr(1);
+        char exp[16];
+        std::snprintf(exp, sizeof exp, "e%c%02d", exponent < 0 ? '-' : '+', std::abs(exponent));
+        return sign + mantissa + exp;
+    }
+    if (exponent < 0) return sign + "0." + std::string(std::size_t(-exponent - 1), '0') + digits;
+    const std::size_t int_digits = std::size_t(exponent) + 1;
+    if (digits.size() <= int_digits) return sign + digits + std::string(int_digits - digits.size(), '0') + ".0";
+    return sign + digits.substr(0, int_digits) + "." + digits.substr(int_digits);
+}
+
+// One replacement field's value under a Python format spec
+// "[sign][0][width][.precision][type]" (type d, f, F, e, E, g, G or none).
+// Anything else is refused by name rather than handed to printf.
+inline std::string format_field(const std::string& pattern, const std::string& name, const std::string& spec,
+                                double value, bool is_int) {
+    const auto refuse = [&](const std::string& why) {
+        return std::invalid_argument("ctnn::ModelCheckpoint: field '{" + name + (spec.empty() ? "" : ":" + spec) +
+                                     "}' in '" + pattern + "': " + why +
+                                     " (supported: [sign][0][width][.precision][type], type one of d f F e E g G)");
+    };
+    std::size_t i = 0;
+    std::string flags;
+    if (i < spec.size() && (spec[i] == '+' || spec[i] == '-' || spec[i] == ' ')) {
+        if (spec[i] != '-') flags += spec[i];
+        ++i;
+    }
+    if (i < spec.size() && spec[i] == '0') flags += '0', ++i;
+    const auto number = [&](const char* what) {
+        const std::size_t from = i;
+        while (i < spec.size() && spec[i] >= '0' && spec[i] <= '9') ++i;
+        if (i - from > 3) throw refuse(std::string(what) + " has more than 3 digits");
+        return i == from ? -1 : std::stoi(spec.substr(from, i - from));
+    };
+    const int width = number("the width");
+    int precision = -1;
+    if (i < spec.size() && spec[i] == '.') {
+        ++i;
+        precision = number("the precision");
+        if (precision < 0) throw refuse("'.' without a precision");
+    }
+    char type = 0;
+    if (i < spec.size()) type = spec[i++];
+    if (i != spec.size() || (type != 0 && std::string_view("dfFeEgG").find(type) == std::string_view::npos))
+        throw refuse("unsupported format spec '" + spec + "'");
+    if (type == 'd' && !is_int) throw refuse("'d' formats integers and " + name + " is a float (use .Nf)");
+    if (type == 'd' && precision >= 0) throw refuse("precision not allowed with 'd'");
+
+    std::string text;
+    if (type == 0 && precision < 0) {
+        // Python's str(): the integer, or repr of the float.
+        text = is_int ? std::to_string(static_cast<long long>(value)) : python_float_repr(value);
+        if (text[0] != '-' && (flags.find('+') != std::string::npos || flags.find(' ') != std::string::npos))
+            text.insert(0, 1, flags.find('+') != std::string::npos ? '+' : ' ');
+    } else {
+        std::string format = "%";
+        for (char f : flags)
+            if (f != '0') format += f;
+        if (precision >= 0) format += "." + std::to_string(precision);
+        // Python's empty type with a precision is 'g' that keeps ".0" on whole numbers.
+        const char conversion = type == 0 ? 'g' : type;
+        char buf[1400];  // fits %.999f of the largest double: 309 digits, the point, 999 decimals, a sign
+        if (conversion == 'd')
+            std::snprintf(buf, sizeof buf, (format + "lld").c_str(), static_cast<long long>(value));
+        else
+            std::snprintf(buf, sizeof buf, (format + conversion).c_str(), value);
+        text = buf;
+        if (type == 0 && std::isfinite(value) && text.find_first_of(".e") == std::string::npos) text += ".0";
+    }
+    // Numbers align right; '0' pads with zeros after the sign, as Python does.
+    if (width > 0 && text.size() < std::size_t(width)) {
+        const std::size_t pad = std::size_t(width) - text.size();
+        if (flags.find('0') != std::string::npos)
+            text.insert(text[0] == '-' || text[0] == '+' || text[0] == ' ' ? 1 : 0, pad, '0');
+        else
+            text.insert(0, pad, ' ');
+    }
+    return text;
+}
+}  // namespace detail
+
+// Python's str.format for a checkpoint path, as Keras applies it:
+// "{epoch:02d}" (the 1-based epoch, an integer), "{val_loss:.4f}" (any log
+// value, a float), "{{" and "}}" for braces. A field naming no log value, an
+// unsupported spec or a stray brace throws std::invalid_argument naming the
+// field and the pattern.
 inline std::string format_filepath(const std::string& pattern, std::size_t epoch, const Logs& logs) {
     std::string out;
     for (std::size_t i = 0; i < pattern.size(); ++i) {
-        if (pattern[i] != '{') {
-            out += pattern[i];
+        const char c = pattern[i];
+        if (c == '}') {
+            if (i + 1 < pattern.size() && pattern[i + 1] == '}') {
+                out += '}', ++i;
+                continue;
+            }
+            throw std::invalid_argument("ctnn::ModelCheckpoint: single '}' in '" + pattern + "' (write '}}' for a brace)");
+        }
+        if (c != '{') {
+            out += c;
+            continue;
+        }
+        if (i + 1 < pattern.size() && pattern[i + 1] == '{') {
+            out += '{', ++i;
             continue;
         }
         const std::size_t close = pattern.find('}', i);
@@ -126,27 +250,18 @@ inline std::string format_filepath(const std::string& pattern, std::size_t epoch
         const std::string field = pattern.substr(i + 1, close - i - 1);
         const std::size_t colon = field.find(':');
         const std::string name = field.substr(0, colon);
-        std::string spec = colon == std::string::npos ? "" : field.substr(colon + 1);
-        double value;
+        const std::string spec = colon == std::string::npos ? "" : field.substr(colon + 1);
+        if (name.empty() || name.find_first_of("{!") != std::string::npos)
+            throw std::invalid_argument("ctnn::ModelCheckpoint: field '{" + field + "}' in '" + pattern +
+                                        "' must name 'epoch' or a log value");
         if (name == "epoch") {
-            value = static_cast<double>(epoch);
+            out += detail::format_field(pattern, name, spec, static_cast<double>(epoch), true);
         } else if (auto v = logs.get(name)) {
-            value = *v;
+            out += detail::format_field(pattern, name, spec, *v, false);
         } else {
             throw std::invalid_argument("ctnn::ModelCheckpoint: '" + pattern + "' names '" + name +
                                         "', which is not in the logs");
         }
-        char buf[128];
-        if (spec.empty()) spec = name == "epoch" ? "d" : "";
-        if (!spec.empty() && spec.back() == 'd')
-            std::snprintf(buf, sizeof buf, ("%" + spec.substr(0, spec.size() - 1) + "lld").c_str(), static_cast<long long>(value));
-        else if (!spec.empty() && (spec.back() == 'f' || spec.back() == 'e' || spec.back() == 'g'))
-            std::snprintf(buf, sizeof buf, ("%" + spec).c_str(), value);
-        else if (spec.empty())
-            std::snprintf(buf, sizeof buf, "%g", value);
-        else
-            throw std::invalid_argument("ctnn::ModelCheckpoint: unsupported format '" + spec + "' in '" + pattern + "'");
-        out += buf;
         i = close;
     }
     return out;
@@ -338,6 +453,10 @@ class LearningRateScheduler : public Callback {
 public:
     using Schedule = std::function<float(std::size_t epoch, float lr)>;
     explicit LearningRateScheduler(Schedule schedule, int verbose = 0) : schedule_(std::move(schedule)), verbose_(verbose) {}
+    // Keras logs the learning rate of the epoch as "lr".
+    void on_epoch_end(std::size_t, const Logs&, ModelAccess& m) override {
+        m.set_epoch_log("lr", static_cast<double>(m.learning_rate()));
+    }
     void on_epoch_begin(std::size_t epoch, ModelAccess& m) override {
         const float lr = schedule_(epoch, m.learning_rate());
         if (!std::isfinite(lr)) throw std::invalid_argument("ctnn::LearningRateScheduler: the schedule returned a non-finite learning rate");

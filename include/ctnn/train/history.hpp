@@ -4,8 +4,10 @@
 // Contract: `history` maps a metric name ("loss", "accuracy", later
 // "val_loss", ...) to one value per epoch, in the order epochs ran; `epoch`
 // lists the epoch indices. Names keep the order in which they were first
-// recorded (Keras' dict order), so printing is stable. to_csv() writes the
-// table as CSVLogger's rows would.
+// recorded (Keras' dict order), so printing is stable. to_csv() writes
+// "epoch" and the names in that order (CSVLogger sorts them), one row per
+// epoch; a name with fewer values than epochs gets "NA" cells, as CSVLogger
+// writes for a missing key, never a made-up number.
 #include <cstddef>
 #include <cstdio>
 #include <map>
@@ -34,7 +36,8 @@ struct History {
         throw std::out_of_range("ctnn::History: no metric named '" + name + "'");
     }
     // "epoch,loss,accuracy,..." then one row per epoch (values with 17
-    // significant digits, so the file round-trips exactly).
+    // significant digits, so the file round-trips exactly; NA where a name
+    // has no value for that row).
     std::string to_csv() const {
         std::string s = "epoch";
         for (const auto& [n, v] : history) s += "," + n;
@@ -43,7 +46,10 @@ struct History {
             s += std::to_string(epoch[e]);
             for (const auto& [n, v] : history) {
                 char buf[40];
-                std::snprintf(buf, sizeof buf, ",%.17g", e < v.size() ? v[e] : 0.0);
+                if (e < v.size())
+                    std::snprintf(buf, sizeof buf, ",%.17g", v[e]);
+                else
+                    std::snprintf(buf, sizeof buf, ",NA");
                 s += buf;
             }
             s += "\n";
