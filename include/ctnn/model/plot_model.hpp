@@ -8,7 +8,8 @@
 // .svg, .pdf, or .dot for the DOT text itself).
 // Guarantees: the image is rendered to a temporary name and renamed, so a
 // failed run never leaves half a file. Without a `dot` program it writes the
-// DOT text next to the requested file (to_file with ".dot"), and the result
+// DOT text next to the requested file (to_file with its extension replaced
+// by ".dot": mlp-mnist.png -> mlp-mnist.dot), and the result
 // says so (`rendered == false`, `message` tells how to render it);
 // it never throws for a missing Graphviz. It throws std::runtime_error, naming
 // the file, when a file cannot be written or dot fails.
