@@ -1,4 +1,5 @@
 #define BOOST_TEST_MODULE train_optimizer
+#include <boost/mpl/list.hpp>
 #include <boost/test/unit_test.hpp>
 
 // ctnn::Optimizer (train/optimizer.hpp): choice by Keras name and its defaults, one slot per
@@ -75,6 +76,24 @@ BOOST_AUTO_TEST_CASE(names_give_keras_defaults) {
     check(run(ctnn::Optimizer("sgd")), sgd_ref(0.01, 0.0, false, 0.0));
     check(run(ctnn::Optimizer("rmsprop")), rmsprop_ref(0.001, 0.9, 0.0, 1e-7, false, false));
     check(run(ctnn::Optimizer("adam")), adam_ref(0.001, 0.9, 0.999, 1e-7, false, false));
+}
+
+using keras_optimizers = boost::mpl::list<ctnn::SGD, ctnn::RMSprop, ctnn::Adam>;
+
+BOOST_AUTO_TEST_CASE_TEMPLATE(negative_learning_rate_or_decay_throws_naming_the_optimizer, O, keras_optimizers) {
+    // Keras' OptimizerV2 raises ValueError for either; a negative decay would
+    // make lr / (1 + decay * it) infinite at some step.
+    O bad_decay;
+    bad_decay.decay = -0.5f;
+    BOOST_CHECK_EXCEPTION(ctnn::Optimizer{bad_decay}, std::invalid_argument, [](const std::invalid_argument& e) {
+        return std::string(e.what()) == std::string("ctnn::") + O::name + ": decay must be >= 0, got -0.500000";
+    });
+    O bad_lr;
+    bad_lr.learning_rate = -0.001f;
+    BOOST_CHECK_THROW(ctnn::Optimizer{bad_lr}, std::invalid_argument);
+    O zero;
+    zero.learning_rate = 0.0f;
+    BOOST_CHECK_NO_THROW(ctnn::Optimizer{zero});
 }
 
 BOOST_AUTO_TEST_CASE(unknown_name_throws_naming_it) {
