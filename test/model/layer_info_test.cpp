@@ -22,7 +22,9 @@
 // class from 1 ("dense_1", "activation_1", "dropout_1", "flatten_1"); a
 // Sequential's implicit InputLayer named after its first layer
 // ("dense_1_input"), or "input_1" when it has none; shapes in tuple notation
-// "(None, 784)"; Dense parameters units * (inputs + 1), by hand.
+// "(None, 784)"; Dense parameters units * (inputs + 1), by hand; the
+// activation as Keras' layer.activation names it: a Dense's own ("linear"
+// when none) and an Activation layer's ("tanh"), none for other layers.
 
 namespace {
 
@@ -78,7 +80,7 @@ BOOST_AUTO_TEST_CASE(every_layer_class_with_its_shapes_params_and_activation) {
     check_row(info[2], "dense_1", "Dense", "(None, 784)", "(None, 64)", 50240, "relu");
     check_row(info[3], "dropout_1", "Dropout", "(None, 64)", "(None, 64)", 0, "");
     check_row(info[4], "dense_2", "Dense", "(None, 64)", "(None, 64)", 4160, "linear");
-    check_row(info[5], "activation_1", "Activation", "(None, 64)", "(None, 64)", 0, "");
+    check_row(info[5], "activation_1", "Activation", "(None, 64)", "(None, 64)", 0, "tanh");
     check_row(info[6], "dense_3", "Dense", "(None, 64)", "(None, 10)", 650, "softmax");
 }
 
@@ -94,7 +96,7 @@ BOOST_AUTO_TEST_CASE(a_joined_stack_input_is_not_a_row) {
     check_row(info[0], "dense_1_input", "InputLayer", "(None, 784)", "(None, 784)", 0, "");
     check_row(info[1], "dense_1", "Dense", "(None, 784)", "(None, 32)", 25120, "relu");
     check_row(info[2], "dense_2", "Dense", "(None, 32)", "(None, 10)", 330, "linear");
-    check_row(info[3], "activation_1", "Activation", "(None, 10)", "(None, 10)", 0, "");
+    check_row(info[3], "activation_1", "Activation", "(None, 10)", "(None, 10)", 0, "softmax");
 }
 
 // Keras' InputLayer on its own is "input_1".

@@ -16,7 +16,8 @@ struct LayerInfo {
     std::string input_shape;
     std::string output_shape;
     std::size_t params = 0;
-    std::string activation;  // the Dense's own activation ("linear" when none), else empty
+    std::string activation;  // Keras' layer.activation: a Dense's own ("linear" when none), an
+                             // Activation layer's ("relu"); empty for other layers
 };
 
 }  // namespace ctnn

@@ -12,7 +12,9 @@
 // by ".dot": mlp-mnist.png -> mlp-mnist.dot), and the result
 // says so (`rendered == false`, `message` tells how to render it);
 // it never throws for a missing Graphviz. It throws std::runtime_error, naming
-// the file, when a file cannot be written or dot fails.
+// the file, when a file cannot be written or dot fails (and removes what it
+// rendered), and std::invalid_argument for an extension that is not a format
+// name (letters, digits, '_', ':'), which would otherwise reach the shell.
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
@@ -58,14 +60,18 @@ inline std::string model_to_dot(const std::vector<LayerInfo>& layers, const Plot
     dot += "\tnode [shape=record, fontname=\"Helvetica\"];\n";
     for (std::size_t i = 0; i < layers.size(); ++i) {
         const LayerInfo& l = layers[i];
-        std::string cls = l.class_name;
-        if (opt.show_layer_activations && !l.activation.empty()) cls += "|" + l.activation;
-        std::string label = opt.show_layer_names ? detail::dot_escape(l.name) + ": " + detail::dot_escape(cls)
-                                                 : detail::dot_escape(cls);
+        // Keras' vis_utils record labels: "name: Class", then with
+        // show_layer_activations "{<label>|relu}", then with show_shapes
+        // "<label>\n|{input:|output:}|{{in}|{out}}" (one row: name, the two
+        // captions, the two shapes; "{<label>}|..." once the label has fields).
+        std::string label = opt.show_layer_names ? detail::dot_escape(l.name) + ": " + detail::dot_escape(l.class_name)
+                                                 : detail::dot_escape(l.class_name);
+        const bool with_activation = opt.show_layer_activations && !l.activation.empty();
+        if (with_activation) label = "{" + label + "|" + detail::dot_escape(l.activation) + "}";
         if (opt.show_shapes)
-            label = label + "|{input:|output:}|{{" + detail::dot_escape(l.input_shape) + "}|{" +
-                    detail::dot_escape(l.output_shape) + "}}";
-        dot += "\tlayer" + std::to_string(i) + " [label=\"" + (opt.show_shapes ? "{" + label + "}" : label) + "\"];\n";
+            label = (with_activation ? "{" + label + "}" : label + "\\n") + "|{input:|output:}|{{" +
+                    detail::dot_escape(l.input_shape) + "}|{" + detail::dot_escape(l.output_shape) + "}}";
+        dot += "\tlayer" + std::to_string(i) + " [label=\"" + label + "\"];\n";
     }
     for (std::size_t i = 1; i < layers.size(); ++i)
         dot += "\tlayer" + std::to_string(i - 1) + " -> layer" + std::to_string(i) + ";\n";
@@ -77,6 +83,11 @@ PlotResult plot_model(const Model& model, const std::filesystem::path& to_file =
     const std::string dot = model_to_dot(model.layer_info(), opt);
     std::string format = to_file.extension().string();
     if (!format.empty()) format = format.substr(1);
+    // The extension becomes dot's -T argument: only a format name, never shell text.
+    for (const char c : format)
+        if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c == ':'))
+            throw std::invalid_argument("ctnn::plot_model: '" + to_file.string() + "': the extension '" + format +
+                                        "' is not a Graphviz output format (letters, digits, '_' and ':' only)");
     if (format == "dot" || format == "gv") {
         write_file_atomically(to_file, dot, "ctnn::plot_model");
         return {to_file, true, "wrote the DOT text to " + to_file.string()};
@@ -95,8 +106,8 @@ PlotResult plot_model(const Model& model, const std::filesystem::path& to_file =
     src += ".dot";
     const std::filesystem::path tmp = detail::unique_temp_path(to_file);
     write_file_atomically(src, dot, "ctnn::plot_model");
-    const std::string cmd = "dot -T" + format + " " + detail::shell_quote(src.string()) + " -o " +
-                            detail::shell_quote(tmp.string()) + " 2>&1";
+    const std::string cmd = "dot " + detail::shell_quote("-T" + format) + " " + detail::shell_quote(src.string()) +
+                            " -o " + detail::shell_quote(tmp.string()) + " 2>&1";
     const int status = std::system(cmd.c_str());
     std::error_code ec;
     std::filesystem::remove(src, ec);
@@ -104,7 +115,12 @@ PlotResult plot_model(const Model& model, const std::filesystem::path& to_file =
         std::filesystem::remove(tmp, ec);
         throw std::runtime_error("ctnn::plot_model: Graphviz's dot failed to draw '" + to_file.string() + "'");
     }
-    std::filesystem::rename(tmp, to_file);
+    std::filesystem::rename(tmp, to_file, ec);
+    if (ec) {
+        std::error_code ignored;
+        std::filesystem::remove(tmp, ignored);
+        throw std::runtime_error("ctnn::plot_model: cannot write '" + to_file.string() + "': " + ec.message());
+    }
     return {to_file, true, "wrote " + to_file.string()};
 }
 

@@ -231,7 +231,10 @@ public:
             using T = layer_traits<layer_type<I>>;
             if constexpr (T::role == Role::input) return;  // the model's Input, or a check where stacks join
             std::string activation;
-            if constexpr (is_dense_v<layer_type<I>>) activation = layer_type<I>::activation_type::keras_name;
+            if constexpr (is_dense_v<layer_type<I>>)
+                activation = layer_type<I>::activation_type::keras_name;
+            else if constexpr (requires { layer_type<I>::keras_name; })
+                activation = layer_type<I>::keras_name;  // an Activation layer: Keras' layer.activation
             rows.push_back({next_name(T::prefix), T::class_name, layer_input_shape<I>::to_string(),
                             layer_output_shape<I>::to_string(), T::template params<layer_input_shape<I>>, activation});
         });
