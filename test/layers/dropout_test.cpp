@@ -120,6 +120,27 @@ BOOST_AUTO_TEST_CASE(dropout_rate_outside_0_1_throws) {
 
 // ---- training: keep fraction, scale, keys ------------------------------------------------
 
+BOOST_AUTO_TEST_CASE(a_rate_assigned_after_construction_is_checked_too) {
+    // The documented way to change a model's rate is layer<I>().rate = r; a
+    // rate of 1 there made scale() infinite (NaN weights) and 1.5 or -0.5 put
+    // an out-of-range value through the float -> uint32 threshold.
+    Dropout d{0.45};
+    for (const double bad : {1.0, 1.5, -0.5, std::numeric_limits<double>::quiet_NaN()}) {
+        const std::string msg = ctnn_test::message_of<std::invalid_argument>([&] { d.rate = bad; });
+        BOOST_TEST(msg.find("rate must be in [0, 1)") != std::string::npos, msg);
+    }
+    BOOST_TEST(float(d.rate) == 0.45f);  // a refused value changes nothing
+    d.rate = 0.75;
+    BOOST_TEST(d.scale() == 4.0f);
+    BOOST_TEST(d.threshold() == 3221225472u);  // 0.75 * 2^32
+
+    using Model = Sequential<Input<8>, Dense<16>, ReLU, Dropout, Dense<2>, Softmax>;
+    Model m;
+    BOOST_CHECK_THROW(m.layer<3>().rate = 1.0, std::invalid_argument);
+    m.layer<3>().rate = 0.3;
+    BOOST_TEST(float(m.layer<3>().rate) == 0.3f);
+}
+
 BOOST_AUTO_TEST_CASE(keeps_1_minus_rate_scaled_by_1_over_1_minus_rate) {
     using Alone = Sequential<Input<wide>, Dropout, Dense<1>>;
     using Fused = Sequential<Input<1>, Dense<wide>, Dropout, Dense<1>>;
