@@ -20,9 +20,6 @@ namespace ctnn {
 
 template <std::size_t I>
 struct at_layer {};
-// Data handed to fit / evaluate / predict (position: "input" or "output").
-struct at_model_input {};
-struct at_model_output {};
 template <class S>
 struct expected {};
 template <class S>

@@ -630,9 +630,10 @@ private:
 
     template <class X, class Y>
     static constexpr void check_data_shapes() {
-        // Flat data of the right width fits a model whose Input is shaped (e.g.
-        // Input<28, 28> + Flatten): compare sizes when ranks differ.
-        if constexpr (X::rank == input_shape::rank || X::size != input_shape::size)
+        // The input shape itself, or flat data of its size for a model whose
+        // Input is shaped (e.g. Input<28, 28> + Flatten); any other shape is a
+        // mismatch, whatever its size.
+        if constexpr (!(X::rank == 1 && X::size == input_shape::size))
             static_assert(detail::check_shape<at_layer<0>, input_shape, X>());
         static_assert(detail::check_shape<at_layer<num_layers - 1>, output_shape, Y>());
     }
