@@ -18,7 +18,13 @@
 //              renamed to `png` only if gnuplot exits with status 0 and wrote
 //              something, so a failed run never leaves a half-drawn `png`.
 //              On failure throws std::runtime_error naming `png`, the exit
-//              status and what gnuplot printed on stderr.
+//              status and what gnuplot printed on stderr ("gnuplot is not
+//              installed" when the shell cannot find it). A gnuplot that is
+//              missing or exits before reading the whole script never kills
+//              the caller with SIGPIPE: SIGPIPE is blocked for the calling
+//              thread while it writes, any SIGPIPE that raised is discarded,
+//              and the thread's signal mask is restored before returning.
+#include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -45,6 +51,44 @@ inline std::string read_text(const std::filesystem::path& p) {
     std::ifstream in(p);
     return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
 }
+
+// Blocks SIGPIPE for the calling thread for one scope. Writing into the pipe
+// of a gnuplot that has already exited (not installed, an `exit` in the
+// script, a crash) raises SIGPIPE, whose default action kills the whole
+// process; blocked, the write fails with EPIPE instead and pclose's exit
+// status says what happened. On exit a SIGPIPE this scope raised is consumed
+// (one that was pending before is left for its owner) and the mask restored.
+// Thread-directed and per-thread, so other threads' handling is untouched.
+class SigpipeBlock {
+public:
+    SigpipeBlock() {
+        sigemptyset(&pipe_);
+        sigaddset(&pipe_, SIGPIPE);
+        sigset_t pending;
+        sigemptyset(&pending);
+        was_pending_ = sigpending(&pending) == 0 && sigismember(&pending, SIGPIPE) == 1;
+        active_ = pthread_sigmask(SIG_BLOCK, &pipe_, &old_) == 0;
+    }
+    ~SigpipeBlock() {
+        if (!active_) return;
+        const int saved_errno = errno;
+        if (!was_pending_) {
+            const timespec zero{0, 0};
+            while (sigtimedwait(&pipe_, nullptr, &zero) == SIGPIPE) {
+            }
+        }
+        pthread_sigmask(SIG_SETMASK, &old_, nullptr);
+        errno = saved_errno;
+    }
+    SigpipeBlock(const SigpipeBlock&) = delete;
+    SigpipeBlock& operator=(const SigpipeBlock&) = delete;
+
+private:
+    sigset_t pipe_{};
+    sigset_t old_{};
+    bool was_pending_ = false;
+    bool active_ = false;
+};
 
 }  // namespace detail
 
@@ -75,16 +119,22 @@ inline void render_png(const std::filesystem::path& png, std::string_view script
     std::error_code ignored;
 
     const std::string command = "gnuplot 2>" + ctnn::detail::shell_quote(errname);
+    const std::string text = "set output " + quote(tmp.string()) + "\n" + std::string(script) + "\nunset output\n";
     std::FILE* pipe = ::popen(command.c_str(), "w");
     if (!pipe) {
         const int err = errno;
         std::filesystem::remove(errfile, ignored);
         throw std::runtime_error(prefix + "cannot start gnuplot: " + std::strerror(err));
     }
-    const std::string text =
-        "set output " + quote(tmp.string()) + "\n" + std::string(script) + "\nunset output\n";
-    std::fwrite(text.data(), 1, text.size(), pipe);
-    const int status = ::pclose(pipe);
+    int status = -1;
+    {
+        // Blocked only after popen, so gnuplot does not inherit the mask. Both
+        // the fwrite and the flush inside pclose can hit a closed pipe; a short
+        // write (EPIPE: gnuplot is gone) is judged by the exit status below.
+        const detail::SigpipeBlock no_sigpipe;
+        (void)std::fwrite(text.data(), 1, text.size(), pipe);
+        status = ::pclose(pipe);
+    }
 
     const bool exited_ok = status != -1 && WIFEXITED(status) && WEXITSTATUS(status) == 0;
     const bool wrote = std::filesystem::exists(tmp, ignored) && std::filesystem::file_size(tmp, ignored) > 0;
