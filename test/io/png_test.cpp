@@ -3,7 +3,9 @@
 
 #include <png.h>
 #include <sys/resource.h>
+#include <zlib.h>
 
+#include <atomic>
 #include <csetjmp>
 #include <csignal>
 #include <cstdint>
@@ -22,9 +24,36 @@
 
 namespace fs = std::filesystem;
 
+// The largest single operator new request since the last reset, so a test can
+// check that rejecting a file allocated nothing sized from its header.
+// Requests over 1 GiB are refused (bad_alloc) so that a regression fails the
+// test instead of exhausting the machine.
+namespace {
+std::atomic<std::size_t> largest_allocation{0};
+}
+[[gnu::noinline]] void* operator new(std::size_t n) {
+    std::size_t seen = largest_allocation.load();
+    while (n > seen && !largest_allocation.compare_exchange_weak(seen, n)) {
+    }
+    if (n <= (std::size_t{1} << 30))
+        if (void* p = std::malloc(n ? n : 1)) return p;
+    throw std::bad_alloc{};
+}
+[[gnu::noinline]] void operator delete(void* p) noexcept { std::free(p); }
+[[gnu::noinline]] void operator delete(void* p, std::size_t) noexcept { std::free(p); }
+
 namespace {
 
 using namespace ctnn_test;
+
+// The path as the messages quote it. (Appended piecewise: GCC 12's -Wrestrict
+// misfires on "'" + std::string.)
+std::string quoted(const fs::path& p) {
+    std::string q = "'";
+    q += p.string();
+    q += '\'';
+    return q;
+}
 
 std::vector<std::uint8_t> pattern(std::size_t n, unsigned mul, unsigned add) {
     std::vector<std::uint8_t> v(n);
@@ -322,7 +351,8 @@ BOOST_AUTO_TEST_CASE(read_errors_name_the_file) {
     BOOST_TEST(msg.find(text.string()) != std::string::npos, msg);
     BOOST_TEST(msg.find("not a PNG") != std::string::npos, msg);
 
-    // A valid file cut in half: libpng's own complaint, with the name.
+    // A valid file cut in half: said to be truncated (libpng alone says only
+    // "Read Error"), with libpng's complaint and the name.
     const fs::path whole = t.path / "whole.png", cut = t.path / "cut.png";
     ctnn::write_png(whole, 64, 64, 3, pattern(64 * 64 * 3, 97, 5));
     fs::copy_file(whole, cut);
@@ -330,7 +360,89 @@ BOOST_AUTO_TEST_CASE(read_errors_name_the_file) {
     msg = message_of<std::exception>([&] { ctnn::read_png_gray(cut); });
     BOOST_TEST(msg.find(cut.string()) != std::string::npos, msg);
     BOOST_TEST(msg.find("ctnn::read_png_gray") != std::string::npos, msg);
-    BOOST_TEST(!msg.empty());  // it threw
+    BOOST_TEST(msg.find("truncated: the file ends before the image does (libpng: ") != std::string::npos, msg);
+    // Cut inside the header (the signature and part of IHDR).
+    fs::resize_file(cut, 20);
+    msg = message_of<std::runtime_error>([&] { ctnn::read_png(cut); });
+    BOOST_TEST(msg.find(quoted(cut) + ": truncated: the file ends inside its header (libpng: ") != std::string::npos,
+               msg);
+    // Damage that is not an early end keeps libpng's own words: a flipped bit in IHDR's width.
+    std::string damaged = read_string(whole);
+    damaged[18] = static_cast<char>(damaged[18] ^ 1);
+    write_string(cut, damaged);
+    msg = message_of<std::runtime_error>([&] { ctnn::read_png(cut); });
+    BOOST_TEST(msg.find(quoted(cut) + ": libpng: IHDR: CRC error") != std::string::npos, msg);
+}
+
+// A PNG of a few dozen bytes whose IHDR announces width x height (8-bit samples
+// of colour type `color_type`) followed by one tiny IDAT: far too little data
+// for the image it claims, as a hostile or damaged file would be.
+std::string tiny_png_claiming(std::uint32_t width, std::uint32_t height, std::uint8_t color_type) {
+    const auto be32 = [](std::string& s, std::uint32_t v) {
+        for (int i = 3; i >= 0; --i) s += static_cast<char>((v >> (8 * i)) & 0xffu);
+    };
+    const auto chunk = [&](const char* type, const std::string& data) {
+        std::string c;
+        be32(c, static_cast<std::uint32_t>(data.size()));
+        const std::string body = std::string(type, 4) + data;
+        c += body;
+        be32(c, static_cast<std::uint32_t>(
+                    ::crc32(0, reinterpret_cast<const Bytef*>(body.data()), static_cast<uInt>(body.size()))));
+        return c;
+    };
+    std::string ihdr;
+    be32(ihdr, width);
+    be32(ihdr, height);
+    ihdr += std::string{8, static_cast<char>(color_type), 0, 0, 0};  // depth, colour, compression, filter, interlace
+    unsigned char idat[64];
+    uLongf idat_size = sizeof idat;
+    const unsigned char zeros[100] = {};
+    BOOST_TEST_REQUIRE(::compress(idat, &idat_size, zeros, sizeof zeros) == Z_OK);
+    return std::string("\x89PNG\r\n\x1a\n", 8) + chunk("IHDR", ihdr) +
+           chunk("IDAT", std::string(reinterpret_cast<const char*>(idat), idat_size)) + chunk("IEND", "");
+}
+
+BOOST_AUTO_TEST_CASE(a_header_announcing_too_many_pixels_is_rejected_before_allocating) {
+    TempDir t;
+    struct Case {
+        const char* name;
+        std::uint32_t width, height;
+        std::uint8_t color_type;
+        const char* says;
+    };
+    // 10^12 RGBA pixels (4 TB: bad_alloc if believed), and 40000^2 gray (1.6 GB
+    // allocated and zeroed before libpng finds the data missing, if believed).
+    for (const Case& c : {Case{"huge.png", 1000000, 1000000, 6, "1000000 x 1000000 = 1000000000000 pixels"},
+                          Case{"big.png", 40000, 40000, 0, "40000 x 40000 = 1600000000 pixels"}}) {
+        const fs::path file = write_string(t.path / c.name, tiny_png_claiming(c.width, c.height, c.color_type));
+        BOOST_TEST(fs::file_size(file) < 100u);
+        for (const bool gray : {false, true}) {
+            largest_allocation = 0;
+            const std::string msg = message_of<std::runtime_error>([&] {
+                if (gray)
+                    ctnn::read_png_gray(file);
+                else
+                    ctnn::read_png(file);
+            });
+            BOOST_TEST(msg.find(gray ? "ctnn::read_png_gray: '" : "ctnn::read_png: '") != std::string::npos, msg);
+            BOOST_TEST(msg.find(file.string()) != std::string::npos, msg);
+            BOOST_TEST(msg.find(c.says) != std::string::npos, msg);
+            BOOST_TEST(msg.find("more than the limit of 67108864 (max_pixels)") != std::string::npos, msg);
+            BOOST_TEST(largest_allocation.load() < (std::size_t{1} << 20), "allocated " << largest_allocation.load());
+        }
+    }
+}
+
+BOOST_AUTO_TEST_CASE(max_pixels_is_the_cap_and_images_within_it_read) {
+    TempDir t;
+    const fs::path file = t.path / "64x48.png";
+    ctnn::write_png(file, 64, 48, 3, pattern(64 * 48 * 3, 31, 7));
+    BOOST_TEST(ctnn::read_png(file, 64 * 48).width == 64u);  // exactly at the cap
+    BOOST_TEST(ctnn::read_png_gray(file).height == 48u);     // the default cap
+    const std::string msg = message_of<std::runtime_error>([&] { ctnn::read_png(file, 64 * 48 - 1); });
+    BOOST_TEST(msg.find(file.string()) != std::string::npos, msg);
+    BOOST_TEST(msg.find("64 x 48 = 3072 pixels, more than the limit of 3071 (max_pixels)") != std::string::npos, msg);
+    BOOST_TEST(ctnn::png_default_max_pixels == std::size_t{8192} * 8192);
 }
 
 BOOST_AUTO_TEST_SUITE_END()

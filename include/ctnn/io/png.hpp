@@ -16,13 +16,18 @@
 //              writing and renaming, libpng's own message for encoding errors);
 //              bad arguments throw std::invalid_argument before any file is
 //              touched.
-//   read_png(path)
+//   read_png(path, max_pixels = png_default_max_pixels)
+//     accepts: any PNG whose header announces at most max_pixels pixels
+//              (width * height; the default, 2^26 = 67'108'864, is 64 Mi
+//              pixels, an 8192 x 8192 image: far more than a digit or a photo
+//              needs, at most 256 MiB of RGBA samples).
 //     guarantees: an Image with 8-bit samples and the file's channel layout
 //              (1 gray, 2 gray+alpha, 3 RGB, 4 RGBA): palettes become RGB,
 //              a tRNS chunk becomes an alpha channel, 1/2/4-bit gray is
 //              expanded and 16-bit samples are scaled to 8 bits (all libpng
 //              read transforms). Exact for files write_png made.
-//   read_png_gray(path)
+//   read_png_gray(path, max_pixels = png_default_max_pixels)
+//     accepts: as read_png.
 //     guarantees: an Image with channels == 1, whatever the file holds:
 //              colour is converted by libpng's rgb_to_gray (ITU-R BT.709
 //              weights) and any alpha is composited over white, because a
@@ -30,7 +35,11 @@
 //              digit drawn in a browser canvas then reads as dark on light,
 //              not as a black square).
 //   Both readers throw std::runtime_error naming the file: cannot open, not
-//   a PNG, or libpng's message for a damaged stream.
+//   a PNG, truncated (the file ends early, where libpng alone would say only
+//   "Read Error"), a header announcing more than max_pixels pixels (the size
+//   and the cap both named; checked right after the header is read, before
+//   the pixel buffer is allocated, so a 69-byte file cannot make it allocate
+//   gigabytes), or libpng's message for a damaged stream.
 //
 // Why setjmp: libpng reports errors by longjmp. Every libpng call sits in a
 // detail function whose frame holds only trivially destructible objects, so
@@ -47,6 +56,7 @@
 #include <cstring>
 #include <filesystem>
 #include <memory>
+#include <new>
 #include <span>
 #include <stdexcept>
 #include <string>
@@ -57,6 +67,9 @@
 #include "ctnn/io/atomic_write.hpp"
 
 namespace ctnn {
+
+// read_png's default cap on width * height (see the contract above).
+inline constexpr std::size_t png_default_max_pixels = std::size_t{1} << 26;
 
 // An 8-bit image, row-major, top row first, `channels` interleaved samples per pixel.
 struct Image {
@@ -143,6 +156,7 @@ struct PngDecoded {
     png_uint_32 height = 0;
     int channels = 0;
     int passes = 1;  // 7 for Adam7-interlaced files
+    bool over_limit = false;  // the header announces more than max_pixels: width/height are the file's
 };
 
 // Decodes an open stream in two calls on one png_struct: read_header (which
@@ -150,7 +164,7 @@ struct PngDecoded {
 // frame), then read_rows. Owns the png_struct, so every exit frees it.
 class PngReader {
 public:
-    PngReader(std::FILE* fp, bool gray) : fp_(fp), gray_(gray) {}
+    PngReader(std::FILE* fp, bool gray, std::size_t max_pixels) : fp_(fp), gray_(gray), max_pixels_(max_pixels) {}
     PngReader(const PngReader&) = delete;
     PngReader& operator=(const PngReader&) = delete;
     ~PngReader() {
@@ -169,7 +183,7 @@ public:
             std::snprintf(m_.error, sizeof m_.error, "png_create_info_struct failed (out of memory?)");
             return false;
         }
-        return header_jmp(png_, info_, fp_, gray_, out);
+        return header_jmp(png_, info_, fp_, gray_, max_pixels_, out);
     }
     // Reads all rows into `dst` (height * width * channels bytes); false with messages() set on failure.
     bool read_rows(std::uint8_t* dst, const PngDecoded& d) { return rows_jmp(png_, info_, dst, d); }
@@ -177,10 +191,20 @@ public:
 
 private:
     // Only trivially destructible locals below; libpng may longjmp back here.
-    static bool header_jmp(png_structp png, png_infop info, std::FILE* fp, bool gray, PngDecoded& out) {
+    static bool header_jmp(png_structp png, png_infop info, std::FILE* fp, bool gray, std::size_t max_pixels,
+                           PngDecoded& out) {
         if (setjmp(png_jmpbuf(png))) return false;
         png_init_io(png, fp);
         png_read_info(png, info);
+        // Judge the announced size before anything is sized from it: the
+        // header is a few bytes the file may not back with data.
+        out.width = png_get_image_width(png, info);
+        out.height = png_get_image_height(png, info);
+        // Each is at most 10^6 (libpng's default limit, checked by png_read_info): no overflow.
+        if (std::size_t{out.width} * std::size_t{out.height} > max_pixels) {
+            out.over_limit = true;
+            return true;
+        }
         const int bit_depth = png_get_bit_depth(png, info);
         const int color_type = png_get_color_type(png, info);
         if (bit_depth == 16) png_set_scale_16(png);  // rounds 16 -> 8 bits (strip_16 would truncate)
@@ -220,6 +244,7 @@ private:
 
     std::FILE* fp_;
     bool gray_;
+    std::size_t max_pixels_;
     png_structp png_ = nullptr;
     png_infop info_ = nullptr;
     PngMessages m_;
@@ -238,7 +263,7 @@ inline std::string quoted(const std::filesystem::path& p) {
     return s;
 }
 
-inline Image read_png_impl(const std::filesystem::path& path, bool gray, const char* who) {
+inline Image read_png_impl(const std::filesystem::path& path, bool gray, std::size_t max_pixels, const char* who) {
     const std::string prefix = std::string(who) + ": " + quoted(path) + ": ";
     FilePtr fp(std::fopen(path.c_str(), "rb"));
     if (!fp) {
@@ -250,17 +275,33 @@ inline Image read_png_impl(const std::filesystem::path& path, bool gray, const c
         throw std::runtime_error(prefix + "not a PNG file (bad signature)");
     std::rewind(fp.get());
 
-    PngReader reader(fp.get(), gray);
+    PngReader reader(fp.get(), gray, max_pixels);
+    // libpng says only "Read Error" when the file ends early: say it is truncated.
+    const auto failed = [&](const char* where) {
+        const std::string said = "libpng: " + png_failure_text(reader.messages());
+        return std::runtime_error(prefix + (std::feof(fp.get())
+                                                ? "truncated: the file ends " + std::string(where) + " (" + said + ")"
+                                                : said));
+    };
     PngDecoded d;
-    if (!reader.read_header(d))
-        throw std::runtime_error(prefix + "libpng: " + png_failure_text(reader.messages()));
+    if (!reader.read_header(d)) throw failed("inside its header");
+    if (d.over_limit)
+        throw std::runtime_error(
+            prefix + "the header announces " + std::to_string(d.width) + " x " + std::to_string(d.height) + " = " +
+            std::to_string(std::size_t{d.width} * std::size_t{d.height}) + " pixels, more than the limit of " +
+            std::to_string(max_pixels) + " (max_pixels); not read");
     Image img;
     img.width = d.width;
     img.height = d.height;
     img.channels = d.channels;
-    img.pixels.resize(img.width * img.height * static_cast<std::size_t>(img.channels));
-    if (!reader.read_rows(img.pixels.data(), d))
-        throw std::runtime_error(prefix + "libpng: " + png_failure_text(reader.messages()));
+    try {
+        img.pixels.resize(img.width * img.height * static_cast<std::size_t>(img.channels));
+    } catch (const std::bad_alloc&) {  // under the cap, but more than this machine can give
+        throw std::runtime_error(prefix + "out of memory for " + std::to_string(img.width) + " x " +
+                                 std::to_string(img.height) + " pixels x " + std::to_string(img.channels) +
+                                 " channels");
+    }
+    if (!reader.read_rows(img.pixels.data(), d)) throw failed("before the image does");
     return img;
 }
 
@@ -306,12 +347,12 @@ inline void write_png(const std::filesystem::path& path, const Image& image) {
     write_png(path, image.width, image.height, image.channels, image.pixels);
 }
 
-inline Image read_png(const std::filesystem::path& path) {
-    return detail::read_png_impl(path, false, "ctnn::read_png");
+inline Image read_png(const std::filesystem::path& path, std::size_t max_pixels = png_default_max_pixels) {
+    return detail::read_png_impl(path, false, max_pixels, "ctnn::read_png");
 }
 
-inline Image read_png_gray(const std::filesystem::path& path) {
-    return detail::read_png_impl(path, true, "ctnn::read_png_gray");
+inline Image read_png_gray(const std::filesystem::path& path, std::size_t max_pixels = png_default_max_pixels) {
+    return detail::read_png_impl(path, true, max_pixels, "ctnn::read_png_gray");
 }
 
 }  // namespace ctnn
