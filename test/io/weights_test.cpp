@@ -1,12 +1,16 @@
 #define BOOST_TEST_MODULE io_weights
 #include <boost/test/unit_test.hpp>
 
+#include <fcntl.h>
 #include <signal.h>
 #include <sys/resource.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
+#include <zlib.h>
 
 #include <array>
+#include <atomic>
 #include <cstdint>
 #include <cstring>
 #include <filesystem>
@@ -24,6 +28,23 @@
 namespace fs = std::filesystem;
 using ctnn::WeightFileError;
 using Kind = WeightFileError::Kind;
+
+// The largest single operator new request since the last reset, so a test can
+// check that a refused file was not read into memory. Requests over 1 GiB are
+// refused (bad_alloc), so a regression fails the test instead of exhausting RAM.
+namespace {
+std::atomic<std::size_t> largest_allocation{0};
+}
+[[gnu::noinline]] void* operator new(std::size_t n) {
+    std::size_t seen = largest_allocation.load();
+    while (n > seen && !largest_allocation.compare_exchange_weak(seen, n)) {
+    }
+    if (n <= (std::size_t{1} << 30))
+        if (void* p = std::malloc(n ? n : 1)) return p;
+    throw std::bad_alloc{};
+}
+[[gnu::noinline]] void operator delete(void* p) noexcept { std::free(p); }
+[[gnu::noinline]] void operator delete(void* p, std::size_t) noexcept { std::free(p); }
 
 namespace {
 
@@ -59,6 +80,17 @@ struct Batches {
         }
     }
 };
+
+// `bytes` with its trailing crc32 recomputed: a file as a writer of that
+// content would have made it (another version, a big-endian mark).
+std::string with_crc(std::string bytes) {
+    const uLong crc = ::crc32(0, reinterpret_cast<const Bytef*>(bytes.data()), static_cast<uInt>(bytes.size() - 4));
+    for (int i = 0; i < 4; ++i)
+        bytes[bytes.size() - 4 + static_cast<std::size_t>(i)] = static_cast<char>((crc >> (8 * i)) & 0xffu);
+    return bytes;
+}
+
+bool contains(const std::string& s, const std::string& part) { return s.find(part) != std::string::npos; }
 
 template <class F>
 WeightFileError load_error(F&& f) {
@@ -147,19 +179,21 @@ BOOST_AUTO_TEST_CASE(every_failure_has_its_own_error_naming_the_file_and_leaves_
     write_string(t.path / "flipped.ctnnw", flipped);
     expect(t.path / "flipped.ctnnw", Kind::corrupt, "checksum mismatch");
 
+    // Another version, a big-endian writer, another dtype: files whose crc32
+    // is right for what they hold (a flipped byte instead is damage: below).
     std::string v2 = bytes;
     v2[8] = 2;
-    write_string(t.path / "v2.ctnnw", v2);
+    write_string(t.path / "v2.ctnnw", with_crc(v2));
     expect(t.path / "v2.ctnnw", Kind::version, "format version 2");
 
     std::string be = bytes;
     std::memcpy(be.data() + 12, "\1\2\3\4", 4);
-    write_string(t.path / "be.ctnnw", be);
+    write_string(t.path / "be.ctnnw", with_crc(be));
     expect(t.path / "be.ctnnw", Kind::byte_order, "big-endian");
 
     std::string f16 = bytes;
     f16[16] = 2;
-    write_string(t.path / "f16.ctnnw", f16);
+    write_string(t.path / "f16.ctnnw", with_crc(f16));
     expect(t.path / "f16.ctnnw", Kind::dtype, "float32");
 
     Wider w;
@@ -329,6 +363,174 @@ BOOST_AUTO_TEST_CASE(a_damaged_training_state_is_caught_by_the_checksum) {
     const WeightFileError e = load_error([&] { ctnn::load_weights(b, t.path / "a.ctnnw"); });
     BOOST_TEST((e.kind() == Kind::corrupt));
     BOOST_TEST(b.optimizer().iterations() == 0);
+}
+
+// A good Small file without and with training state (Adam after two steps).
+struct GoodFiles {
+    std::string plain, with_state;
+    GoodFiles(const fs::path& dir) {
+        const Batches data;
+        Small a;
+        a.initialize(5);
+        a.compile("categorical_crossentropy", ctnn::Adam{});
+        data.train(a, 0, 2);
+        ctnn::save_weights(a, dir / "plain.ctnnw");
+        ctnn::save_weights(a, dir / "state.ctnnw", true);
+        plain = read_string(dir / "plain.ctnnw");
+        with_state = read_string(dir / "state.ctnnw");
+    }
+};
+
+BOOST_AUTO_TEST_CASE(every_single_bit_flip_in_the_header_is_reported_as_damage) {
+    // Issue #5: a flipped byte must be told apart from a truncated file or a
+    // wrong version. The crc32 covers the header, so it decides.
+    TempDir t;
+    const GoodFiles good(t.path);
+    Small m;
+    m.initialize(7);
+    m.compile("categorical_crossentropy", ctnn::Adam{});
+    const std::vector<float> before = weights_of(m);
+    const fs::path file = t.path / "flipped.ctnnw";
+    for (const std::string* bytes : {&good.plain, &good.with_state}) {
+        for (std::size_t at = 0; at < ctnn::weights_format::header_size; ++at) {
+            for (int bit = 0; bit < 8; ++bit) {
+                std::string flipped = *bytes;
+                flipped[at] = static_cast<char>(flipped[at] ^ (1 << bit));
+                write_string(file, flipped);
+                const WeightFileError e = load_error([&] { ctnn::load_weights(m, file); });
+                const std::string msg = e.what();
+                BOOST_TEST((e.kind() == Kind::corrupt), "byte " << at << " bit " << bit << ": " << msg);
+                BOOST_TEST(contains(msg, "damaged header"), "byte " << at << " bit " << bit << ": " << msg);
+                BOOST_TEST(contains(msg, file.string()), msg);
+                BOOST_TEST(!contains(msg, "truncated"), msg);
+            }
+        }
+    }
+    BOOST_TEST(same_bits(weights_of(m), before));
+    BOOST_TEST(m.optimizer().iterations() == 0);
+    // The damaged field is named, with what the checksum says it should hold.
+    std::string v = good.plain;
+    v[9] ^= 1;
+    write_string(file, v);
+    BOOST_TEST(load_error([&] { ctnn::load_weights(m, file); }).what() ==
+               "ctnn::load_weights: '" + file.string() +
+                   "': damaged header: the format version (bytes 8-11) reads 257, but the checksum matches the file "
+                   "with 1 there; the rest of the file is intact");
+}
+
+BOOST_AUTO_TEST_CASE(a_cut_file_is_truncated_appended_bytes_are_named_and_a_payload_flip_is_a_checksum_error) {
+    TempDir t;
+    const GoodFiles good(t.path);
+    Small m;
+    m.compile("categorical_crossentropy", ctnn::Adam{});
+    const fs::path file = t.path / "f.ctnnw";
+    for (const std::string* bytes : {&good.plain, &good.with_state}) {
+        for (std::size_t cut = 1; cut < bytes->size(); ++cut) {  // every prefix
+            write_string(file, bytes->substr(0, cut));
+            const WeightFileError e = load_error([&] { ctnn::load_weights(m, file); });
+            BOOST_TEST((e.kind() == Kind::truncated), "cut at " << cut << ": " << e.what());
+            BOOST_TEST(contains(e.what(), "truncated: "), e.what());
+        }
+        write_string(file, *bytes + "xyz");
+        const WeightFileError extra = load_error([&] { ctnn::load_weights(m, file); });
+        BOOST_TEST((extra.kind() == Kind::corrupt));
+        BOOST_TEST(contains(extra.what(), "3 unexpected bytes after the checksum"), extra.what());
+        for (std::size_t at = ctnn::weights_format::header_size; at < bytes->size(); at += 7) {  // after the header
+            std::string flipped = *bytes;
+            flipped[at] = static_cast<char>(flipped[at] ^ 0x20);
+            write_string(file, flipped);
+            const WeightFileError e = load_error([&] { ctnn::load_weights(m, file); });
+            BOOST_TEST((e.kind() == Kind::corrupt), "byte " << at << ": " << e.what());
+            BOOST_TEST(contains(e.what(), "checksum mismatch"), "byte " << at << ": " << e.what());
+        }
+    }
+    BOOST_TEST(m.optimizer().iterations() == 0);
+}
+
+BOOST_AUTO_TEST_CASE(a_file_too_large_for_this_model_is_refused_without_reading_it) {
+    // 3 GB, sparse (nothing on disk): the loader must judge it by its header
+    // and its size, not read it into memory.
+    TempDir t;
+    const GoodFiles good(t.path);
+    Small m;
+    m.initialize(7);
+    const std::vector<float> before = weights_of(m);
+    const std::uint64_t big = std::uint64_t{3} << 30;
+    const auto sparse = [&](const std::string& name, const std::string& head, std::uint64_t size) {
+        const fs::path p = write_string(t.path / name, head);
+        BOOST_TEST_REQUIRE(::truncate(p.c_str(), static_cast<::off_t>(size)) == 0);
+        return p;
+    };
+    const auto refused = [&](const fs::path& p, Kind kind, const std::string& says) {
+        largest_allocation = 0;
+        const WeightFileError e = load_error([&] { ctnn::load_weights(m, p); });
+        BOOST_TEST((e.kind() == kind), e.what());
+        BOOST_TEST(contains(e.what(), ": '" + p.string() + "': "), e.what());
+        BOOST_TEST(contains(e.what(), says), e.what());
+        BOOST_TEST(largest_allocation.load() < (std::size_t{1} << 20), "allocated " << largest_allocation.load());
+        BOOST_TEST(same_bits(weights_of(m), before));
+        return std::string(e.what());
+    };
+
+    // The magic, then zeros.
+    const std::string msg =
+        refused(sparse("magic.bin", good.plain.substr(0, 8), big), Kind::corrupt,
+                "the file has 3221225472 bytes, larger than any weight file of this model (at most ");
+    BOOST_TEST(contains(msg, "so it was not read"), msg);
+    // No magic at all.
+    refused(sparse("zeros.bin", "", big), Kind::not_weight_file, "not a ctnn weight file");
+    // A consistent header of a model with 800 million parameters.
+    std::string head = good.plain.substr(0, 56);
+    const std::uint64_t params = 800'000'000, sig = ctnn::weights_signature<Small>().size();
+    for (int i = 0; i < 8; ++i) {
+        head[32 + static_cast<std::size_t>(i)] = static_cast<char>((params >> (8 * i)) & 0xffu);
+        head[48 + static_cast<std::size_t>(i)] = static_cast<char>(((4 * params) >> (8 * i)) & 0xffu);
+    }
+    refused(sparse("huge-model.ctnnw", head, 56 + sig + 4 * params + 4), Kind::architecture,
+            "different architecture (800000000 parameters; this model has 212): it has 3200000");
+}
+
+BOOST_AUTO_TEST_CASE(a_fifo_a_device_or_a_directory_is_refused_without_waiting) {
+    TempDir t;
+    Small m;
+    m.initialize(7);
+    const std::vector<float> before = weights_of(m);
+
+    const WeightFileError dev = load_error([&] { ctnn::load_weights(m, "/dev/zero"); });
+    BOOST_TEST((dev.kind() == Kind::io), dev.what());
+    BOOST_TEST(dev.what() ==
+               std::string("ctnn::load_weights: '/dev/zero': is not a regular file (a device), not a weight file"));
+
+    const WeightFileError dir = load_error([&] { ctnn::load_weights(m, t.path); });
+    BOOST_TEST((dir.kind() == Kind::io), dir.what());
+    BOOST_TEST(contains(dir.what(), "is a directory"), dir.what());
+
+    // A FIFO nobody writes to: opening it for reading could block forever. The
+    // load runs in a child with a watchdog (a hang is a failure, not a stall).
+    const fs::path fifo = t.path / "weights.fifo";
+    BOOST_TEST_REQUIRE(::mkfifo(fifo.c_str(), 0600) == 0);
+    const pid_t pid = ::fork();
+    BOOST_TEST_REQUIRE(pid >= 0);
+    if (pid == 0) {
+        ::alarm(60);  // the watchdog: SIGALRM kills the child if it hangs
+        try {
+            ctnn::load_weights(m, fifo);
+        } catch (const WeightFileError& e) {
+            const bool ok = e.kind() == Kind::io &&
+                            std::string(e.what()) == "ctnn::load_weights: '" + fifo.string() +
+                                                         "': is not a regular file (a FIFO), not a weight file";
+            ::_exit(ok ? 0 : 2);
+        } catch (...) {
+            ::_exit(3);
+        }
+        ::_exit(1);
+    }
+    int status = 0;
+    BOOST_TEST_REQUIRE(::waitpid(pid, &status, 0) == pid);
+    BOOST_TEST(WIFEXITED(status),
+               "the load hung or crashed (signal " << (WIFSIGNALED(status) ? WTERMSIG(status) : 0) << ")");
+    BOOST_TEST((WIFEXITED(status) && WEXITSTATUS(status) == 0), "child exit status " << WEXITSTATUS(status));
+    BOOST_TEST(same_bits(weights_of(m), before));
 }
 
 BOOST_AUTO_TEST_SUITE_END()

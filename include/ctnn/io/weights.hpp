@@ -8,28 +8,44 @@
 //     order, under a header naming the model's architecture (the signature,
 //     weights_signature<Model>()), with a zlib crc32 over the whole file.
 //     include_optimizer adds the training state: the optimizer's name, step
-//     count and every slot tensor, and the model's seed and step counter
-//     (and its shuffle generator's state where the model exposes it).
+//     count and every slot tensor, and the model's training_state() (seed,
+//     step counter and shuffle generator state).
 //     Guarantees: atomic (io/atomic_write.hpp) — on failure `path` keeps its
 //     previous contents and std::runtime_error names the file.
 //   load_weights(model, path, restore_optimizer = true)
-//     reads and verifies the whole file into memory first, then copies it into
+//     accepts: a regular file (a FIFO, device or directory is refused unread;
+//     it is opened non-blocking, so a FIFO cannot hang it) of at most the
+//     size a weight file of this model can have (header, signature, weights and
+//     the largest training state; see detail::max_weight_file_size). A larger
+//     file is refused after its 56-byte header is read, with both sizes named.
+//     Then it reads and verifies the whole file in memory and copies it into
 //     the model; with restore_optimizer and a training-state section, also the
 //     optimizer state (the model must already be compiled with the same kind
-//     of optimizer: compile() afterwards would forget it) and, where the model
-//     its training_state(): seed, step counter and shuffle generator.
+//     of optimizer: compile() afterwards would forget it) and the model's own
+//     training state (Sequential::set_training_state: seed, step counter and
+//     shuffle generator), so dropout masks and fit()'s shuffling continue.
 //     Guarantees: a failed load throws ctnn::WeightFileError naming the file,
 //     its kind() telling which check failed, and leaves the model — weights
 //     and optimizer — exactly as it was.
-//   Errors, in the order checked: missing, io (unreadable), not_weight_file
-//   (bad magic), truncated, version, byte_order, dtype, corrupt (crc32
-//   mismatch, inconsistent lengths, trailing bytes), architecture (the saved
+//   Errors, in the order checked: missing; io (unreadable, not a regular
+//   file); not_weight_file (bad magic); truncated (shorter than the header);
+//   corrupt or architecture when larger than this model's files can be; then
+//   the crc32, which covers the header: a header damaged in one field (the
+//   magic included) is corrupt ("damaged header", naming the field); only
+//   then byte_order, version, dtype (a file another writer made, its crc
+//   intact or its layout unknown), truncated (shorter than the lengths a
+//   consistent header announces), corrupt (crc32 mismatch, bytes after the
+//   checksum, unknown flags, inconsistent lengths), architecture (the saved
 //   and the expected layer lists both shown, the first difference marked),
 //   optimizer (saved with another optimizer than the model's).
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
 #include <zlib.h>
 
 #include <algorithm>
 #include <bit>
+#include <cerrno>
 #include <concepts>
 #include <cstddef>
 #include <cstdint>
@@ -39,6 +55,7 @@
 #include <fstream>
 #include <iterator>
 #include <limits>
+#include <optional>
 #include <stdexcept>
 #include <string>
 #include <string_view>
@@ -214,6 +231,138 @@ std::size_t slot_tensor_size(std::size_t slot) {
     return size;
 }
 
+// The fixed 56-byte header (docs/weights-format.md), decoded.
+struct WeightHeader {
+    std::uint32_t version = 0, byte_order = 0, dtype = 0, flags = 0;
+    std::uint64_t signature_hash = 0, params = 0, signature_size = 0, payload_size = 0;
+
+    // 56 + S + L + 4, or UINT64_MAX when the lengths are too large to add.
+    std::uint64_t announced_size() const noexcept {
+        constexpr std::uint64_t limit = std::uint64_t{1} << 62;
+        if (signature_size >= limit || payload_size >= limit) return std::numeric_limits<std::uint64_t>::max();
+        return weights_format::header_size + signature_size + payload_size + 4;
+    }
+};
+
+inline WeightHeader decode_header(const unsigned char* p, const std::filesystem::path& file) {
+    ByteReader r(p + sizeof weights_format::magic, weights_format::header_size - sizeof weights_format::magic, file);
+    WeightHeader h;
+    h.version = r.u32();
+    h.byte_order = r.u32();
+    h.dtype = r.u32();
+    h.flags = r.u32();
+    h.signature_hash = r.u64();
+    h.params = r.u64();
+    h.signature_size = r.u64();
+    h.payload_size = r.u64();
+    return h;
+}
+
+// The largest file load_weights<M> reads: the header, M's signature, the 4P
+// bytes of weights, the largest training state the loader accepts (at most
+// 2 slots per layer position of at most 8 tensors each, the tensors of a slot
+// no larger than its parameter, so at most 8 x 4P bytes of them; optimizer
+// name and slot kinds of up to 256 bytes each) and the checksum. A larger
+// file cannot be a weight file of M and is refused before it is read.
+template <class M>
+std::uint64_t max_weight_file_size(std::size_t signature_size) {
+    constexpr std::uint64_t P = M::param_count, slots = 2 * M::num_layers, text = 4 + 256;
+    constexpr std::uint64_t state = text + 8 + 8 + 8 + 4 + 8 + 4 + slots * (text + 4 + 8 * 8) + 8 * 4 * P;
+    return weights_format::header_size + signature_size + 4 * P + state + 4;
+}
+
+// A header field that, set to another value, makes the stored crc32 match the
+// whole file: the header was damaged there and everything else is intact.
+struct HeaderRepair {
+    const char* field = nullptr;
+    std::size_t offset = 0, width = 0;
+    std::uint64_t read = 0, fits = 0;
+};
+
+// Tries, one field at a time, the value each header field must have for an
+// intact file of `size` bytes: the constants (magic, version, byte-order
+// mark, dtype), flags 0 and 1, the signature's hash, the parameter count (this
+// model's, or L / 4 for a file without training state), and S or L from the
+// file size and the other length. The crc32 covers the header, so the right
+// value makes it match (a wrong one does so by chance 1 in 2^32). Cheap: the
+// crc of everything after the header is computed once and combined.
+inline std::optional<HeaderRepair> find_header_repair(const unsigned char* bytes, std::size_t size,
+                                                      const WeightHeader& h, std::uint64_t model_params) {
+    namespace wf = weights_format;
+    if (size < wf::header_size + 4) return std::nullopt;
+    std::uint32_t stored = 0;
+    for (int i = 0; i < 4; ++i) stored |= std::uint32_t{bytes[size - 4 + static_cast<std::size_t>(i)]} << (8 * i);
+    const std::size_t rest_size = size - wf::header_size - 4;
+    const uLong rest_crc = crc32_of(bytes + wf::header_size, rest_size);
+    const auto fits = [&](const unsigned char* head) {
+        const uLong head_crc = crc32_of(head, wf::header_size);
+        return static_cast<std::uint32_t>(::crc32_combine(head_crc, rest_crc, static_cast<z_off_t>(rest_size))) ==
+               stored;
+    };
+    std::vector<HeaderRepair> tries;
+    const bool length_ok = h.announced_size() == size;
+    if (length_ok) {
+        tries.push_back({"format version", 8, 4, h.version, wf::version});
+        tries.push_back({"byte-order mark", 12, 4, h.byte_order, wf::byte_order_mark});
+        tries.push_back({"dtype", 16, 4, h.dtype, wf::dtype_float32});
+        tries.push_back({"flags word", 20, 4, h.flags, 0});
+        tries.push_back({"flags word", 20, 4, h.flags, wf::flag_training_state});
+        const std::string_view sig(reinterpret_cast<const char*>(bytes + wf::header_size),
+                                   static_cast<std::size_t>(h.signature_size));
+        tries.push_back({"signature hash", 24, 8, h.signature_hash, fnv1a64(sig)});
+        tries.push_back({"parameter count", 32, 8, h.params, model_params});
+        if (h.payload_size % 4 == 0) tries.push_back({"parameter count", 32, 8, h.params, h.payload_size / 4});
+    }
+    const std::uint64_t body = size - wf::header_size - 4;  // S + L of an intact file
+    if (h.payload_size <= body) tries.push_back({"signature length", 40, 8, h.signature_size, body - h.payload_size});
+    if (h.signature_size <= body) tries.push_back({"payload length", 48, 8, h.payload_size, body - h.signature_size});
+
+    unsigned char head[wf::header_size];
+    if (std::memcmp(bytes, wf::magic, sizeof wf::magic) != 0) {
+        if (!length_ok) return std::nullopt;
+        std::memcpy(head, bytes, sizeof head);
+        std::memcpy(head, wf::magic, sizeof wf::magic);
+        if (fits(head)) return HeaderRepair{"magic", 0, 8, 0, 0};
+        return std::nullopt;  // two damaged fields are not repaired: the magic is not ours
+    }
+    for (const HeaderRepair& t : tries) {
+        if (t.read == t.fits) continue;
+        std::memcpy(head, bytes, sizeof head);
+        for (std::size_t i = 0; i < t.width; ++i) head[t.offset + i] = static_cast<unsigned char>(t.fits >> (8 * i));
+        if (fits(head)) return t;
+    }
+    return std::nullopt;
+}
+
+inline std::string describe_repair(const HeaderRepair& r) {
+    const std::string where =
+        " (bytes " + std::to_string(r.offset) + "-" + std::to_string(r.offset + r.width - 1) + ")";
+    if (r.offset == 0)
+        return "damaged header: the magic" + where +
+               " is not \"CTNNWGT\\0\" but the checksum matches the file with it; the rest of the file is intact";
+    const auto show = [&](std::uint64_t v) {
+        if (r.offset != 12 && r.offset != 24) return std::to_string(v);
+        char buf[24];  // the byte-order mark and the hash read best in hex
+        std::snprintf(buf, sizeof buf, "0x%0*llx", static_cast<int>(2 * r.width), static_cast<unsigned long long>(v));
+        return std::string(buf);
+    };
+    return "damaged header: the " + std::string(r.field) + where + " reads " + show(r.read) +
+           ", but the checksum matches the file with " + show(r.fits) + " there; the rest of the file is intact";
+}
+
+// Reads up to n bytes at offset; fewer only at the end of the file.
+inline std::size_t read_at(int fd, unsigned char* out, std::size_t n, std::uint64_t offset) {
+    std::size_t done = 0;
+    while (done < n) {
+        const ::ssize_t got = ::pread(fd, out + done, n - done, static_cast<::off_t>(offset + done));
+        if (got < 0 && errno == EINTR) continue;
+        if (got < 0) throw std::system_error(errno, std::generic_category());
+        if (got == 0) break;
+        done += static_cast<std::size_t>(got);
+    }
+    return done;
+}
+
 struct TrainingState {
     std::string optimizer_name;
     std::int64_t optimizer_iterations = 0;
@@ -301,66 +450,146 @@ void load_weights(Sequential<Ls...>& model, const std::filesystem::path& path, b
     namespace wf = weights_format;
     const auto error = [&](K kind, const std::string& what) { return WeightFileError(kind, path, what); };
 
-    // ---- read everything ----------------------------------------------------------
-    std::error_code ec;
-    if (!std::filesystem::exists(path, ec))
-        throw error(K::missing, "no such file (expected a ctnn weight file written by ctnn::save_weights)");
-    if (std::filesystem::is_directory(path, ec)) throw error(K::io, "is a directory, not a weight file");
-    std::ifstream in(path, std::ios::binary);
-    if (!in) throw error(K::io, std::string("cannot open: ") + std::strerror(errno));
-    std::vector<unsigned char> bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-    if (in.bad()) throw error(K::io, "read failed");
-    const std::size_t size = bytes.size();
+    // ---- open: a regular file, never waiting on a FIFO ----------------------------------
+    // O_NONBLOCK: opening a FIFO without a writer would otherwise block; fstat
+    // on the descriptor (not a second lookup of the path) then decides.
+    const int fd = ::open(path.c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+    if (fd < 0) {
+        const int err = errno;
+        if (err == ENOENT)
+            throw error(K::missing, "no such file (expected a ctnn weight file written by ctnn::save_weights)");
+        throw error(K::io, std::string("cannot open: ") + std::strerror(err));
+    }
+    const detail::FdGuard guard(fd);
+    struct stat st {};
+    if (::fstat(fd, &st) != 0) throw error(K::io, std::string("cannot stat: ") + std::strerror(errno));
+    if (S_ISDIR(st.st_mode)) throw error(K::io, "is a directory, not a weight file");
+    if (!S_ISREG(st.st_mode))
+        throw error(K::io, std::string("is not a regular file (") +
+                               (S_ISFIFO(st.st_mode)                         ? "a FIFO"
+                                : S_ISCHR(st.st_mode) || S_ISBLK(st.st_mode) ? "a device"
+                                                                             : "a socket") +
+                               "), not a weight file");
+    const auto read = [&](unsigned char* out, std::size_t n, std::uint64_t offset) {
+        try {
+            return detail::read_at(fd, out, n, offset);
+        } catch (const std::system_error& e) {
+            throw error(K::io, std::string("read failed: ") + e.what());
+        }
+    };
 
-    // ---- header ---------------------------------------------------------------------
-    const std::size_t magic_seen = std::min(size, sizeof wf::magic);
-    if (size == 0 || std::memcmp(bytes.data(), wf::magic, magic_seen) != 0)
-        throw error(K::not_weight_file, size == 0 ? "empty file, not a ctnn weight file"
-                                                  : "not a ctnn weight file (it does not start with \"CTNNWGT\\0\")");
-    if (size < wf::header_size)
-        throw error(K::truncated, "truncated: " + std::to_string(size) + " bytes, shorter than the " +
+    // ---- the fixed header first: magic, then the size this model allows -------------------
+    const std::uint64_t file_size = static_cast<std::uint64_t>(st.st_size);
+    const std::string expected_sig = weights_signature<M>();
+    const std::uint64_t max_size = detail::max_weight_file_size<M>(expected_sig.size());
+    unsigned char head[wf::header_size] = {};
+    const std::size_t head_size =
+        read(head, static_cast<std::size_t>(std::min<std::uint64_t>(file_size, wf::header_size)), 0);
+    const std::size_t magic_seen = std::min(head_size, sizeof wf::magic);
+    const bool magic_ok = head_size > 0 && std::memcmp(head, wf::magic, magic_seen) == 0;
+    if (!magic_ok &&
+        (file_size < wf::header_size + 4 || file_size > max_size))  // too small or too large to be a damaged one
+        throw error(K::not_weight_file, head_size == 0
+                                            ? "empty file, not a ctnn weight file"
+                                            : "not a ctnn weight file (it does not start with \"CTNNWGT\\0\")");
+    if (head_size < wf::header_size)
+        throw error(K::truncated, "truncated: " + std::to_string(head_size) + " bytes, shorter than the " +
                                       std::to_string(wf::header_size) + "-byte header");
-    detail::ByteReader head(bytes.data() + sizeof wf::magic, wf::header_size - sizeof wf::magic, path);
-    const std::uint32_t version = head.u32();
-    const std::uint32_t bom = head.u32();
-    const std::uint32_t dtype = head.u32();
-    const std::uint32_t flags = head.u32();
-    const std::uint64_t sig_hash = head.u64();
-    const std::uint64_t saved_params = head.u64();
-    const std::uint64_t sig_len = head.u64();
-    const std::uint64_t payload_len = head.u64();
-    if (version != wf::version)
-        throw error(K::version, "format version " + std::to_string(version) + "; this build of ctnn reads version " +
-                                    std::to_string(wf::version));
-    if (bom != wf::byte_order_mark)
-        throw error(K::byte_order, bom == 0x04030201u ? "written in big-endian byte order; ctnn weight files are little-endian"
-                                                      : "unknown byte-order mark (damaged header?)");
-    if (dtype != wf::dtype_float32)
-        throw error(K::dtype, "weights of dtype code " + std::to_string(dtype) + "; this build reads float32 (code 1) only");
-    if (sig_len > size || payload_len > size || wf::header_size + sig_len + payload_len + 4 > size)
-        throw error(K::truncated, "truncated: the header announces " +
-                                      (sig_len > size || payload_len > size
-                                           ? std::string("more bytes than the file holds")
-                                           : std::to_string(wf::header_size + sig_len + payload_len + 4) + " bytes") +
-                                      ", the file has " + std::to_string(size));
-    const std::size_t expected_size = wf::header_size + sig_len + payload_len + 4;
-    if (size > expected_size)
-        throw error(K::corrupt, std::to_string(size - expected_size) + " unexpected bytes after the checksum");
-    {
+    const detail::WeightHeader h = detail::decode_header(head, path);
+    const std::uint64_t announced = h.announced_size();
+    const bool format_ok =
+        h.version == wf::version && h.byte_order == wf::byte_order_mark && h.dtype == wf::dtype_float32;
+    if (file_size > max_size) {
+        // Not read: whatever it is, it is not a weight file of this model.
+        const std::string sizes = std::to_string(file_size) +
+                                  " bytes, larger than any weight file of this model (at most " +
+                                  std::to_string(max_size) + " bytes)";
+        if (format_ok && announced == file_size && h.params != M::param_count)
+            throw error(K::architecture, "the file holds weights of a different architecture (" +
+                                             std::to_string(h.params) + " parameters; this model has " +
+                                             std::to_string(M::param_count) + "): it has " + sizes +
+                                             ", so it was not read");
+        throw error(K::corrupt,
+                    "the file has " + sizes + ", so it was not read; its header announces " +
+                        (announced == std::numeric_limits<std::uint64_t>::max() ? std::string("more")
+                                                                                : std::to_string(announced)) +
+                        " bytes");
+    }
+
+    // ---- read everything (bounded by max_size) ----------------------------------------------
+    const std::size_t size = static_cast<std::size_t>(file_size);
+    std::vector<unsigned char> bytes(size);
+    if (read(bytes.data(), size, 0) != size) throw error(K::io, "the file became shorter while it was read");
+
+    // ---- checksum before meaning: a damaged header must not pass for another format -----
+    // The crc32 covers the header too (bytes [0, 56 + S + L)). When the lengths
+    // fit the file, a good crc means the fields are as written; when they do
+    // not, or the crc fails, a one-field repair that makes the crc match means
+    // the header was damaged, not the file cut or written by another version.
+    bool crc_ok = false;
+    std::uint32_t stored = 0, actual = 0;
+    if (announced == size) {
         detail::ByteReader tail(bytes.data() + size - 4, 4, path);
-        const std::uint32_t stored = tail.u32();
-        const std::uint32_t actual = detail::crc32_of(bytes.data(), size - 4);
-        if (stored != actual) {
+        stored = tail.u32();
+        actual = detail::crc32_of(bytes.data(), size - 4);
+        crc_ok = stored == actual;
+    }
+    if (!crc_ok) {
+        if (const auto repair = detail::find_header_repair(bytes.data(), size, h, M::param_count))
+            throw error(K::corrupt, detail::describe_repair(*repair));
+    }
+    if (!magic_ok) throw error(K::not_weight_file, "not a ctnn weight file (it does not start with \"CTNNWGT\\0\")");
+    // Judged only now: with a good crc, or when no single damaged field explains
+    // the file, these are the writer's values (another version, a big-endian
+    // writer: its lengths read byte-swapped, so they do not fit the file).
+    if (h.byte_order == 0x04030201u)
+        throw error(K::byte_order, "written in big-endian byte order; ctnn weight files are little-endian");
+    if (h.version != wf::version)
+        throw error(K::version, "format version " + std::to_string(h.version) + "; this build of ctnn reads version " +
+                                    std::to_string(wf::version));
+    if (h.byte_order != wf::byte_order_mark) throw error(K::byte_order, "unknown byte-order mark (damaged header?)");
+    if (h.dtype != wf::dtype_float32)
+        throw error(K::dtype,
+                    "weights of dtype code " + std::to_string(h.dtype) + "; this build reads float32 (code 1) only");
+    if (!crc_ok) {
+        const std::string announces =
+            "the header announces " +
+            (announced == std::numeric_limits<std::uint64_t>::max() ? std::string("more bytes than the file holds")
+                                                                    : std::to_string(announced) + " bytes") +
+            ", the file has " + std::to_string(size);
+        if (announced == size) {
             char buf[96];
             std::snprintf(buf, sizeof buf, "checksum mismatch (stored crc32 %08x, computed %08x)", stored, actual);
             throw error(K::corrupt, std::string(buf) + ": the file is damaged");
         }
+        if (announced > size) {
+            // Cut short, if the header is one an intact file could have: flags
+            // known, and without training state exactly 4 bytes per parameter.
+            const bool consistent =
+                (h.flags & ~wf::flag_training_state) == 0 &&
+                ((h.flags & wf::flag_training_state) ? h.params < h.payload_size / 4
+                                                     : h.payload_size % 4 == 0 && h.params == h.payload_size / 4);
+            if (consistent) throw error(K::truncated, "truncated: " + announces);
+            throw error(K::corrupt,
+                        "damaged header: " + announces + ", and its lengths do not fit its parameter count and flags");
+        }
+        // Longer than announced: bytes appended after an intact file, if the
+        // checksum matches at the announced end.
+        std::uint32_t at_end = 0;
+        for (int i = 0; i < 4; ++i)
+            at_end |= std::uint32_t{bytes[static_cast<std::size_t>(announced) - 4 + static_cast<std::size_t>(i)]}
+                      << (8 * i);
+        if (at_end == detail::crc32_of(bytes.data(), static_cast<std::size_t>(announced) - 4))
+            throw error(K::corrupt, std::to_string(size - announced) + " unexpected bytes after the checksum");
+        throw error(K::corrupt, "damaged: " + announces + ", and the checksum matches neither length");
     }
+    const std::uint64_t sig_len = h.signature_size, payload_len = h.payload_size, saved_params = h.params;
+    const std::uint32_t flags = h.flags;
     const std::string saved_sig(reinterpret_cast<const char*>(bytes.data() + wf::header_size), sig_len);
-    if (detail::fnv1a64(saved_sig) != sig_hash) throw error(K::corrupt, "the signature does not match its hash");
+    if (detail::fnv1a64(saved_sig) != h.signature_hash)
+        throw error(K::corrupt, "the signature does not match its hash");
 
     // ---- architecture -----------------------------------------------------------------
-    const std::string expected_sig = weights_signature<M>();
     if (saved_sig != expected_sig || saved_params != M::param_count)
         throw error(K::architecture, "the file holds weights of a different architecture (" +
                                          std::to_string(saved_params) + " parameters; this model has " +
