@@ -17,6 +17,7 @@
 #include <thread>
 
 #include <grp.h>
+#include <sys/stat.h>
 #include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -304,4 +305,42 @@ BOOST_AUTO_TEST_CASE(a_bare_file_name_is_written_in_the_current_directory) {
     ctnn::write_file_atomically("plain.bin", "plain bytes", who);
     BOOST_TEST(read_string(t.path / "plain.bin") == "plain bytes");
     BOOST_TEST((names_in(t.path) == std::set<std::string>{"plain.bin"}));
+}
+
+namespace {
+// The permission bits (rwx for user, group, others) of a file.
+::mode_t mode_of(const fs::path& p) {
+    struct stat st {};
+    BOOST_TEST_REQUIRE(::stat(p.c_str(), &st) == 0, "stat " << p);
+    return st.st_mode & 0777;
+}
+// Sets the process's umask for one scope.
+struct ScopedUmask {
+    ::mode_t old;
+    explicit ScopedUmask(::mode_t m) : old(::umask(m)) {}
+    ~ScopedUmask() { ::umask(old); }
+};
+}  // namespace
+
+BOOST_AUTO_TEST_CASE(a_replaced_file_keeps_its_permissions_and_a_new_one_gets_the_umask_default) {
+    // A private weight file must not become world-readable on the next save.
+    TempDir t;
+    const ScopedUmask umask(022);  // the usual default, which would give 0644
+    for (const ::mode_t mode : {::mode_t{0600}, ::mode_t{0640}, ::mode_t{0604}, ::mode_t{0755}}) {
+        const fs::path file = t.path / ("mode-" + std::to_string(mode) + ".bin");
+        write_string(file, "old bytes");
+        BOOST_TEST_REQUIRE(::chmod(file.c_str(), mode) == 0);
+        ctnn::write_file_atomically(file, "new bytes", who);
+        BOOST_TEST(read_string(file) == "new bytes");
+        BOOST_TEST(mode_of(file) == mode, std::oct << "0" << mode << " became 0" << mode_of(file));
+    }
+
+    // No file before: 0666 & ~umask, as open(2) gives any new file.
+    ctnn::write_file_atomically(t.path / "new-022.bin", "bytes", who);
+    BOOST_TEST(mode_of(t.path / "new-022.bin") == ::mode_t{0644});
+    {
+        const ScopedUmask strict(077);
+        ctnn::write_file_atomically(t.path / "new-077.bin", "bytes", who);
+    }
+    BOOST_TEST(mode_of(t.path / "new-077.bin") == ::mode_t{0600});
 }

@@ -14,8 +14,12 @@
 // short or failed write — a full disk, a file-size limit —, fsync, close,
 // rename) the temporary file is removed, `path` keeps whatever it held before
 // (byte for byte) and std::runtime_error is thrown naming `who`, the file and
-// the OS reason. Thread-safe. POSIX only (open/write/fsync/rename).
+// the OS reason. Permissions: a replaced file keeps its permission bits (rwx
+// for user, group, others; the temporary is fchmod'ed to them before the
+// rename), so a private 0600 file stays private; a new file gets
+// 0666 & ~umask. Thread-safe. POSIX only (open/write/fsync/rename).
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <atomic>
@@ -104,6 +108,13 @@ inline void write_file_atomically(const std::filesystem::path& path, std::string
         if (n == 0) fail("write made no progress after " + std::to_string(done) + " bytes", 0);
         done += static_cast<std::size_t>(n);
     }
+    // The rename replaces the old inode, and with it its mode: carry the old
+    // permission bits over, or a restricted file would become world-readable.
+    // (No set-id bits: they are not the user's restriction to keep.)
+    struct stat old_stat {};
+    if (::stat(path.c_str(), &old_stat) == 0 && S_ISREG(old_stat.st_mode) &&
+        ::fchmod(fd.fd, old_stat.st_mode & 0777) != 0)
+        fail("cannot give the temporary file the permissions of the file it replaces", errno);
     if (::fsync(fd.fd) != 0) fail("fsync failed", errno);
     if (::close(fd.release()) != 0) fail("close failed", errno);
     std::error_code ec;
