@@ -9,6 +9,8 @@
 // It checks its outputs bit for bit against the trained model's, then
 // reports batch-1 latency: the median over 201 runs of the time per call of
 // 1000 consecutive predict_one calls. Exit status 1 if an output differs.
+//
+//     embedded_inference          (no arguments: everything is compiled in)
 #include <algorithm>
 #include <array>
 #include <chrono>
@@ -24,7 +26,15 @@
 using Tiny = ctnn::Sequential<ctnn::Input<16>, ctnn::Dense<32, ctnn::ReLU>, ctnn::Dense<32, ctnn::ReLU>,
                               ctnn::Dense<4>, ctnn::Softmax>;
 
-int main() {
+int main(int argc, char** argv) {
+    // It takes no arguments; one given is a mistake worth saying, not ignoring.
+    if (argc > 1) {
+        const bool help = std::strcmp(argv[1], "--help") == 0 || std::strcmp(argv[1], "-h") == 0;
+        if (!help) std::fprintf(stderr, "embedded_inference: unexpected argument '%s'\n", argv[1]);
+        std::fprintf(help ? stdout : stderr,
+                     "usage: %s   (no arguments: the model and its probes are compiled in)\n", argv[0]);
+        return help ? 0 : 2;
+    }
     Tiny model;
     tiny::load(model);  // a compile error if Tiny were not the exported architecture
     std::printf("model (%zu parameters, compiled in):\n%s\n\n", tiny::param_count, tiny::signature);

@@ -30,7 +30,7 @@ constexpr std::size_t grid_rows = 5, grid_cols = 5, num_samples = grid_rows * gr
 
 int usage(const char* argv0, const std::string& problem) {
     if (!problem.empty()) std::fprintf(stderr, "%s: %s\n", argv0, problem.c_str());
-    std::fprintf(stderr, "usage: %s [--seed N]   (N: unsigned integer, default 0)\n", argv0);
+    std::fprintf(stderr, "usage: %s [--seed N]   (N: 0 to 2^64-1, default 0)\n", argv0);
     return problem.empty() ? 0 : 2;
 }
 
@@ -52,7 +52,8 @@ int main(int argc, char** argv) {
         }
         const auto [end, ec] = std::from_chars(value.data(), value.data() + value.size(), seed);
         if (ec != std::errc{} || end != value.data() + value.size())
-            return usage(argv[0], "--seed expects an unsigned integer, got '" + std::string(value) + "'");
+            return usage(argv[0], "flag --seed wants an integer from 0 to 18446744073709551615, got '" +
+                                      std::string(value) + "'");  // the seed rule of examples/flags.hpp
     }
 
     try {

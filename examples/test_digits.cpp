@@ -13,14 +13,17 @@
 
 int main(int argc, char** argv) try {
     const examples::Flags flags(argc, argv,
-                                {{"count", "how many test digits to write (default 3)"},
-                                 {"seed", "which ones: a seeded draw from the 10,000 (default 0)"},
+                                {{"count", "how many test digits to write, 1 to 10000 (default 3)"},
+                                 {"seed", "which ones: a seeded draw from the 10,000, 0 to 2^64-1 (default 0)"},
                                  {"data", "MNIST directory"}});
+    // All flags first, and the directory the PNGs go to, before any work.
+    const auto count = static_cast<std::size_t>(flags.get_int("count", 3, 1, 10000));
+    const std::uint64_t seed = flags.get_seed("seed", 0);
+    examples::require_writable_directory(".", "the PNGs go to the current directory");
     std::optional<std::filesystem::path> dir;
     if (flags.has("data")) dir = flags.get("data", "");
     const auto [train, test] = ctnn::mnist::load_data(dir);
-    const auto count = static_cast<std::size_t>(flags.integer("count", 3));
-    ctnn::Generator gen(static_cast<std::uint64_t>(flags.integer("seed", 0)));
+    ctnn::Generator gen(seed);
     for (std::size_t k = 0; k < count; ++k) {
         const std::size_t i = gen.below(test.x.rows());
         const std::string name =

@@ -89,17 +89,14 @@ int main(int argc, char** argv) try {
                                  {"optimizer", "adam (default) or sgd, at Keras' defaults"},
                                  {"data", "directory of the MNIST files (default: ctnn::mnist's)"}});
     const auto [first, last] = seed_range(flags.get("seeds", "0-9"));
-    const auto epochs = flags.integer("epochs", 20), batch = flags.integer("batch-size", 128),
-               threads = flags.integer("threads", 2);
-    if (epochs < 1 || batch < 1 || threads < 1)
-        throw std::invalid_argument("--epochs, --batch-size and --threads must be at least 1");
+    const std::size_t epochs = flags.get_count("epochs", 20), batch = flags.get_count("batch-size", 128);
+    const long long threads = flags.get_int("threads", 2, 1, 1024);
     const std::string epsilon = flags.get("epsilon", "keras");
     if (epsilon != "keras" && epsilon != "torch")
         throw std::invalid_argument("flag --epsilon wants keras or torch, got '" + epsilon + "'");
     const torch_peer::Network network{.hidden = widths(flags.get("hidden", "256,256")),
                                       .relu = yes_no("relu", flags.get("relu", "yes")),
-                                      .rate = float(flags.real("dropout", 0.45))};
-    if (!(network.rate >= 0 && network.rate < 1)) throw std::invalid_argument("flag --dropout wants a rate in [0, 1)");
+                                      .rate = float(flags.get_fraction("dropout", 0.45))};
     const std::string optimizer = flags.get("optimizer", "adam");
     if (optimizer != "adam" && optimizer != "sgd")
         throw std::invalid_argument("flag --optimizer wants adam or sgd, got '" + optimizer + "'");
@@ -129,8 +126,8 @@ int main(int argc, char** argv) try {
         const auto r = torch_peer::fit_evaluate(network, train, test,
                                                 {.optimizer = optimizer == "adam" ? torch_peer::Optimizer::adam
                                                                                   : torch_peer::Optimizer::sgd,
-                                                 .epochs = std::size_t(epochs),
-                                                 .batch = std::size_t(batch),
+                                                 .epochs = epochs,
+                                                 .batch = batch,
                                                  .seed = seed,
                                                  .keras_epsilon = epsilon == "keras"});
         std::printf("seed %llu train %.4f test %.4f seconds %.1f\n", (unsigned long long)seed, r.train_accuracy,
