@@ -35,23 +35,15 @@ using ctnn_test::write_string;
 
 namespace {
 
+using ctnn_test::contains;
+using ctnn_test::quoted;
+
 constexpr const char* who = "test_who";
 
 std::string error_of(const fs::path& path, const std::string& bytes) {
     return ctnn_test::message_of<std::runtime_error>([&] { ctnn::write_file_atomically(path, bytes, who); });
 }
 
-
-bool contains(const std::string& s, const std::string& part) { return s.find(part) != std::string::npos; }
-
-// The path as the message quotes it: '<path>'. (Appended piecewise: GCC 12's
-// -Wrestrict misfires on "'" + std::string + "'".)
-std::string quoted(const fs::path& p) {
-    std::string q = "'";
-    q += p.string();
-    q += '\'';
-    return q;
-}
 
 // Every byte value, NULs and newlines included, in an order that is not sorted.
 std::string all_bytes(std::size_t n) {

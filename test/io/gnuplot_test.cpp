@@ -22,6 +22,9 @@ using ctnn_test::TempDir;
 
 namespace {
 
+using ctnn_test::contains;
+using ctnn_test::quoted;
+
 // SIGPIPE at its default action (kill the process) for one scope, whatever
 // the test runner inherited, so a write into a dead gnuplot's pipe would be
 // fatal here if render_png let it through.
@@ -60,17 +63,6 @@ std::string large_script() {
 
 std::string render_error(const fs::path& png, const std::string& script) {
     return ctnn_test::message_of<std::runtime_error>([&] { ctnn::gnuplot::render_png(png, script); });
-}
-
-bool contains(const std::string& s, const std::string& part) { return s.find(part) != std::string::npos; }
-
-// The path as the message quotes it. (Appended piecewise: GCC 12's -Wrestrict
-// misfires on "'" + std::string.)
-std::string quoted(const fs::path& p) {
-    std::string q = "'";
-    q += p.string();
-    q += '\'';
-    return q;
 }
 
 }  // namespace

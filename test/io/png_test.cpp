@@ -18,42 +18,17 @@
 #include <vector>
 
 #include "ctnn/io/png.hpp"
+#include "support/counting_new.hpp"
 #include "support/files.hpp"
 #include "support/error_message.hpp"
 #include "support/temp_dir.hpp"
 
 namespace fs = std::filesystem;
 
-// The largest single operator new request since the last reset, so a test can
-// check that rejecting a file allocated nothing sized from its header.
-// Requests over 1 GiB are refused (bad_alloc) so that a regression fails the
-// test instead of exhausting the machine.
-namespace {
-std::atomic<std::size_t> largest_allocation{0};
-}
-[[gnu::noinline]] void* operator new(std::size_t n) {
-    std::size_t seen = largest_allocation.load();
-    while (n > seen && !largest_allocation.compare_exchange_weak(seen, n)) {
-    }
-    if (n <= (std::size_t{1} << 30))
-        if (void* p = std::malloc(n ? n : 1)) return p;
-    throw std::bad_alloc{};
-}
-[[gnu::noinline]] void operator delete(void* p) noexcept { std::free(p); }
-[[gnu::noinline]] void operator delete(void* p, std::size_t) noexcept { std::free(p); }
 
 namespace {
 
 using namespace ctnn_test;
-
-// The path as the messages quote it. (Appended piecewise: GCC 12's -Wrestrict
-// misfires on "'" + std::string.)
-std::string quoted(const fs::path& p) {
-    std::string q = "'";
-    q += p.string();
-    q += '\'';
-    return q;
-}
 
 std::vector<std::uint8_t> pattern(std::size_t n, unsigned mul, unsigned add) {
     std::vector<std::uint8_t> v(n);
@@ -417,7 +392,7 @@ BOOST_AUTO_TEST_CASE(a_header_announcing_too_many_pixels_is_rejected_before_allo
         const fs::path file = write_string(t.path / c.name, tiny_png_claiming(c.width, c.height, c.color_type));
         BOOST_TEST(fs::file_size(file) < 100u);
         for (const bool gray : {false, true}) {
-            largest_allocation = 0;
+            ctnn_test::largest_allocation = 0;
             const std::string msg = message_of<std::runtime_error>([&] {
                 if (gray)
                     ctnn::read_png_gray(file);
@@ -428,7 +403,7 @@ BOOST_AUTO_TEST_CASE(a_header_announcing_too_many_pixels_is_rejected_before_allo
             BOOST_TEST(msg.find(file.string()) != std::string::npos, msg);
             BOOST_TEST(msg.find(c.says) != std::string::npos, msg);
             BOOST_TEST(msg.find("more than the limit of 67108864 (max_pixels)") != std::string::npos, msg);
-            BOOST_TEST(largest_allocation.load() < (std::size_t{1} << 20), "allocated " << largest_allocation.load());
+            BOOST_TEST(ctnn_test::largest_allocation.load() < (std::size_t{1} << 20), "allocated " << ctnn_test::largest_allocation.load());
         }
     }
 }

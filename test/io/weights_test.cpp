@@ -20,6 +20,8 @@
 
 #include "ctnn/ctnn.hpp"
 #include "ctnn/io/weights.hpp"
+#include "support/counting_new.hpp"
+#include "support/error_message.hpp"
 #include "support/files.hpp"
 #include "support/model_weights.hpp"
 #include "support/same_bits.hpp"
@@ -29,22 +31,6 @@ namespace fs = std::filesystem;
 using ctnn::WeightFileError;
 using Kind = WeightFileError::Kind;
 
-// The largest single operator new request since the last reset, so a test can
-// check that a refused file was not read into memory. Requests over 1 GiB are
-// refused (bad_alloc), so a regression fails the test instead of exhausting RAM.
-namespace {
-std::atomic<std::size_t> largest_allocation{0};
-}
-[[gnu::noinline]] void* operator new(std::size_t n) {
-    std::size_t seen = largest_allocation.load();
-    while (n > seen && !largest_allocation.compare_exchange_weak(seen, n)) {
-    }
-    if (n <= (std::size_t{1} << 30))
-        if (void* p = std::malloc(n ? n : 1)) return p;
-    throw std::bad_alloc{};
-}
-[[gnu::noinline]] void operator delete(void* p) noexcept { std::free(p); }
-[[gnu::noinline]] void operator delete(void* p, std::size_t) noexcept { std::free(p); }
 
 namespace {
 
@@ -89,8 +75,6 @@ std::string with_crc(std::string bytes) {
         bytes[bytes.size() - 4 + static_cast<std::size_t>(i)] = static_cast<char>((crc >> (8 * i)) & 0xffu);
     return bytes;
 }
-
-bool contains(const std::string& s, const std::string& part) { return s.find(part) != std::string::npos; }
 
 template <class F>
 WeightFileError load_error(F&& f) {
@@ -462,12 +446,12 @@ BOOST_AUTO_TEST_CASE(a_file_too_large_for_this_model_is_refused_without_reading_
         return p;
     };
     const auto refused = [&](const fs::path& p, Kind kind, const std::string& says) {
-        largest_allocation = 0;
+        ctnn_test::largest_allocation = 0;
         const WeightFileError e = load_error([&] { ctnn::load_weights(m, p); });
         BOOST_TEST((e.kind() == kind), e.what());
         BOOST_TEST(contains(e.what(), ": '" + p.string() + "': "), e.what());
         BOOST_TEST(contains(e.what(), says), e.what());
-        BOOST_TEST(largest_allocation.load() < (std::size_t{1} << 20), "allocated " << largest_allocation.load());
+        BOOST_TEST(ctnn_test::largest_allocation.load() < (std::size_t{1} << 20), "allocated " << ctnn_test::largest_allocation.load());
         BOOST_TEST(same_bits(weights_of(m), before));
         return std::string(e.what());
     };
