@@ -29,8 +29,6 @@ Bytes image_file(std::uint32_t count, std::uint32_t side = 28, std::uint8_t firs
     return idx_images(count, side, side, [=](std::size_t i) { return first_pixel + i; });
 }
 
-bool contains(const std::string& s, const std::string& part) { return s.find(part) != std::string::npos; }
-
 // Writes `b` to `p`, gzip-compressed if `gz`.
 fs::path write_file(const fs::path& p, const Bytes& b, bool gz = false) {
     return gz ? write_gz(p, b) : write_bytes(p, b);
