@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "../../examples/flags.hpp"
+#include "support/error_message.hpp"
 #include "support/temp_dir.hpp"
 
 // examples/flags.hpp: every value the examples take is parsed strictly and
@@ -34,15 +35,10 @@ examples::Flags parse(std::initializer_list<std::string> args) {
 // The message of the std::invalid_argument `f` throws ("" if none).
 template <class F>
 std::string error_of(F&& f) {
-    try {
-        f();
-    } catch (const std::invalid_argument& e) {
-        return e.what();
-    }
-    return "";
+    return ctnn_test::message_of<std::invalid_argument>(f);
 }
 
-bool contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
+using ctnn_test::contains;
 
 }  // namespace
 

@@ -9,15 +9,12 @@
 #include <string>
 
 #include "ctnn/train/hyperparameters.hpp"
+#include "support/error_message.hpp"
 
 namespace {
 std::string message_of(float learning_rate, float decay) {
-    try {
-        ctnn::detail::require_non_negative("Adam", learning_rate, decay);
-    } catch (const std::invalid_argument& e) {
-        return e.what();
-    }
-    return "";
+    return ctnn_test::message_of<std::invalid_argument>(
+        [&] { ctnn::detail::require_non_negative("Adam", learning_rate, decay); });
 }
 }  // namespace
 
