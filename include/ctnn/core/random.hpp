@@ -8,6 +8,7 @@
 // asks and in whatever order. Dropout masks use it, so forward and backward
 // regenerate one mask without storing it, and results do not depend on how
 // OpenMP splits the work.
+#include <cmath>
 #include <cstdint>
 #include <limits>
 
@@ -52,10 +53,14 @@ public:
     // lo + (hi - lo) * u can round up to hi for u close to 1 (about once in
     // 2^24 draws): such a draw is rejected and drawn again, so hi never comes
     // out and every other value keeps its probability.
-    constexpr float uniform(float lo, float hi) noexcept {
+    float uniform(float lo, float hi) noexcept {
         for (;;) {
             const float u = static_cast<float>((*this)() >> 40) * 0x1.0p-24f;
-            const float r = lo + (hi - lo) * u;
+            // One rounding, spelt out: compilers fuse `lo + (hi - lo) * u` into
+            // an FMA where the target has one and not elsewhere, which gave
+            // a -march=native build and a portable one different weights for
+            // the same seed. std::fma rounds once on every target.
+            const float r = std::fma(hi - lo, u, lo);
             if (r < hi || !(lo < hi)) return r;
         }
     }
