@@ -329,4 +329,20 @@ BOOST_AUTO_TEST_CASE(fused_crossentropy_value_by_hand) {
     BOOST_TEST(double(m.params<1>().kernel_grad[3]) == -0.4 / 6.0, tt::tolerance(1e-5));
 }
 
+BOOST_AUTO_TEST_CASE(binary_accuracy_is_keras_equal_of_label_and_thresholded_prediction) {
+    // tf.keras' binary_accuracy: mean(y_true == float(y_pred > 0.5)). With
+    // kernel 1 and bias 0, p = sigmoid(x): x = 2 gives 0.88, -2 gives 0.12,
+    // 0 gives exactly 0.5, which is not > 0.5. Rows (x, t):
+    //   (2, 1) right; (-2, 0) right; (2, 0.7) wrong: 0.7 != 1; (-2, 0.3) wrong;
+    //   (0, 0) right; (0, 1) wrong  ->  3 of 6.
+    using M = Sequential<Input<1>, Dense<1, Sigmoid>>;
+    M m;
+    m.compile(binary_crossentropy, SGD{});
+    m.params<1>().kernel = {1.0f};
+    m.params<1>().bias = {0.0f};
+    const std::vector<float> x = {2.0f, -2.0f, 2.0f, -2.0f, 0.0f, 0.0f}, t = {1.0f, 0.0f, 0.7f, 0.3f, 0.0f, 1.0f};
+    const Evaluation e = m.compute_gradients(x.data(), t.data(), 6);
+    BOOST_TEST(e.accuracy == 0.5);
+}
+
 BOOST_AUTO_TEST_SUITE_END()

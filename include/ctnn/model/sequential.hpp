@@ -1110,7 +1110,8 @@ private:
 
     static bool correct_prediction(const float* p, const float* t) {
         if constexpr (output_width == 1) {
-            return (p[0] > 0.5f) == (t[0] > 0.5f);
+            // tf.keras' binary_accuracy: y_true == float(y_pred > 0.5), so a soft label never counts.
+            return t[0] == (p[0] > 0.5f ? 1.0f : 0.0f);
         } else {
             return std::max_element(p, p + output_width) - p == std::max_element(t, t + output_width) - t;
         }
