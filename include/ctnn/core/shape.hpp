@@ -12,6 +12,16 @@
 
 namespace ctnn {
 
+namespace detail {
+// One body for every shape: a model prints a dozen shapes, and a copy of the
+// formatting per Shape<...> only cost compile time.
+inline std::string keras_shape_string(const std::size_t* extents, std::size_t rank) {
+    std::string s = "(None";
+    for (std::size_t i = 0; i < rank; ++i) s += ", " + std::to_string(extents[i]);
+    return s + ")";
+}
+}  // namespace detail
+
 template <std::size_t... Ds>
 struct Shape {
     static_assert(((Ds > 0) && ...), "ctnn::Shape: every extent must be greater than zero");
@@ -20,11 +30,7 @@ struct Shape {
     static constexpr std::array<std::size_t, sizeof...(Ds)> extents{Ds...};
 
     // "(None, 28, 28)" — Keras' notation with the batch axis first.
-    static std::string to_string() {
-        std::string s = "(None";
-        ((s += ", " + std::to_string(Ds)), ...);
-        return s + ")";
-    }
+    static std::string to_string() { return detail::keras_shape_string(extents.data(), rank); }
 };
 
 template <class T>

@@ -69,12 +69,11 @@ inline std::optional<std::size_t> checked_mul(std::size_t a, std::size_t b) noex
     return a * b;
 }
 
-// Checks the magic and that the whole header is present; returns the
-// dimensions. Rank is what the caller expects (1 for labels, 3 for images).
-template <std::size_t Rank>
-std::array<std::uint32_t, Rank> read_header(std::span<const std::uint8_t> bytes, std::string_view name) {
-    constexpr std::uint32_t expected = 0x00000800u | Rank;
-    const std::string expectation = "expected " + hex32(expected) + " (IDX ubyte, " + counted(Rank, "dimension") + ")";
+// Checks the magic of a ubyte file of `rank` dimensions and that its whole
+// header is present. Not a template: one copy of the messages for both ranks.
+inline void check_header(std::span<const std::uint8_t> bytes, std::string_view name, std::size_t rank) {
+    const std::uint32_t expected = 0x00000800u | static_cast<std::uint32_t>(rank);
+    const std::string expectation = "expected " + hex32(expected) + " (IDX ubyte, " + counted(rank, "dimension") + ")";
     if (bytes.size() < 4)
         throw DataError(name, "truncated: the file has " + counted(bytes.size(), "byte") +
                                   ", too few for the 4-byte IDX magic (" + expectation + ")");
@@ -96,10 +95,17 @@ std::array<std::uint32_t, Rank> read_header(std::span<const std::uint8_t> bytes,
             why += "; it has " + counted(bytes[3], "dimension");
         throw DataError(name, why);
     }
-    constexpr std::size_t header_size = 4 + 4 * Rank;
+    const std::size_t header_size = 4 + 4 * rank;
     if (bytes.size() < header_size)
         throw DataError(name, "truncated: the IDX header needs " + counted(header_size, "byte") + " but the file has " +
                                   counted(bytes.size(), "byte"));
+}
+
+// Checks the magic and that the whole header is present; returns the
+// dimensions. Rank is what the caller expects (1 for labels, 3 for images).
+template <std::size_t Rank>
+std::array<std::uint32_t, Rank> read_header(std::span<const std::uint8_t> bytes, std::string_view name) {
+    check_header(bytes, name, Rank);
     std::array<std::uint32_t, Rank> dims{};
     for (std::size_t i = 0; i < Rank; ++i) dims[i] = read_be32(bytes.data() + 4 + 4 * i);
     return dims;

@@ -108,7 +108,7 @@ std::string export_header_text(const Sequential<Ls...>& model, std::string_view 
         const std::string line = std::to_string(I) + " " + layer_traits<L>::class_name + " " +
                                  M::template layer_input_shape<I>::to_string() + " -> " +
                                  M::template layer_output_shape<I>::to_string();
-        const std::string act = detail::activation_name_of<L>();
+        const std::string act(detail::activation_name_of<L>());
         const std::string test = "detail::layer_is<Model, " + std::to_string(I) + ">(\"" + layer_traits<L>::class_name +
                                  "\", " + std::to_string(in) + ", " + std::to_string(out) + ", \"" + act + "\")";
         checks += "    static_assert(" + test + ",\n                  \"" + ns + "::load: layer " + std::to_string(I) +

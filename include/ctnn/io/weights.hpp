@@ -102,10 +102,29 @@ void for_each_position(F&& f) {
 }
 
 template <class L>
-std::string activation_name_of() {
+constexpr std::string_view activation_name_of() {
     if constexpr (is_dense_v<L>) return L::activation_type::keras_name;
     else if constexpr (requires { L::keras_name; }) return L::keras_name;
     else return {};
+}
+
+// One line of weights_signature. Not a template: each layer adds a call, not
+// its own copy of the string building (which cost a compile second per program).
+inline void append_signature_line(std::string& s, std::size_t position, std::string_view class_name,
+                                  const std::string& input_shape, const std::string& output_shape,
+                                  std::string_view activation) {
+    if (!s.empty()) s += '\n';
+    s += std::to_string(position);
+    s += ' ';
+    s += class_name;
+    s += ' ';
+    s += input_shape;
+    s += " -> ";
+    s += output_shape;
+    if (!activation.empty()) {
+        s += ' ';
+        s += activation;
+    }
 }
 
 inline std::uint64_t fnv1a64(std::string_view s) noexcept {
@@ -384,10 +403,8 @@ std::string weights_signature() {
     std::string s;
     detail::for_each_position<Model>([&]<std::size_t I>() {
         using L = typename Model::template layer_type<I>;
-        if (!s.empty()) s += '\n';
-        s += std::to_string(I) + " " + layer_traits<L>::class_name + " " + Model::template layer_input_shape<I>::to_string() +
-             " -> " + Model::template layer_output_shape<I>::to_string();
-        if (const std::string a = detail::activation_name_of<L>(); !a.empty()) s += " " + a;
+        detail::append_signature_line(s, I, layer_traits<L>::class_name, Model::template layer_input_shape<I>::to_string(),
+                                      Model::template layer_output_shape<I>::to_string(), detail::activation_name_of<L>());
     });
     return s;
 }

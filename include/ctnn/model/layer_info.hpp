@@ -7,6 +7,8 @@
 // "InputLayer"), shapes in Keras' tuple notation "(None, 256)".
 #include <cstddef>
 #include <string>
+#include <utility>
+#include <vector>
 
 namespace ctnn {
 
@@ -19,5 +21,23 @@ struct LayerInfo {
     std::string activation;  // Keras' layer.activation: a Dense's own ("linear" when none), an
                              // Activation layer's ("relu"); empty for other layers
 };
+
+namespace detail {
+
+// Appends one layer's row, numbered per prefix as Keras numbers layers
+// ("dense_1", "dense_2", "activation_1"); `counters` holds the numbers so far.
+// Not a template: each layer of a model adds a call, not its own copy.
+inline void append_layer_info(std::vector<LayerInfo>& rows, std::vector<std::pair<std::string, int>>& counters,
+                              const char* prefix, const char* class_name, std::string input_shape,
+                              std::string output_shape, std::size_t params, const char* activation) {
+    int n = 0;
+    for (auto& [p, c] : counters)
+        if (p == prefix) n = ++c;
+    if (n == 0) counters.push_back({prefix, n = 1});
+    rows.push_back({std::string(prefix) + "_" + std::to_string(n), class_name, std::move(input_shape),
+                    std::move(output_shape), params, activation});
+}
+
+}  // namespace detail
 
 }  // namespace ctnn

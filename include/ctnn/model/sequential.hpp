@@ -218,25 +218,19 @@ public:
     std::vector<LayerInfo> layer_info() const {
         std::vector<LayerInfo> rows;
         std::vector<std::pair<std::string, int>> counters;
-        const auto next_name = [&](const char* prefix) {
-            int n = 0;
-            for (auto& [p, c] : counters)
-                if (p == prefix) n = ++c;
-            if (n == 0) counters.push_back({prefix, n = 1});
-            return std::string(prefix) + "_" + std::to_string(n);
-        };
         // Keras' Sequential names its implicit input after the first layer: "dense_1_input".
         rows.push_back({"", "InputLayer", input_shape::to_string(), input_shape::to_string(), 0, {}});
         for_each_layer([&]<std::size_t I>() {
             using T = layer_traits<layer_type<I>>;
             if constexpr (T::role == Role::input) return;  // the model's Input, or a check where stacks join
-            std::string activation;
+            const char* activation = "";
             if constexpr (is_dense_v<layer_type<I>>)
                 activation = layer_type<I>::activation_type::keras_name;
             else if constexpr (requires { layer_type<I>::keras_name; })
                 activation = layer_type<I>::keras_name;  // an Activation layer: Keras' layer.activation
-            rows.push_back({next_name(T::prefix), T::class_name, layer_input_shape<I>::to_string(),
-                            layer_output_shape<I>::to_string(), T::template params<layer_input_shape<I>>, activation});
+            detail::append_layer_info(rows, counters, T::prefix, T::class_name, layer_input_shape<I>::to_string(),
+                                      layer_output_shape<I>::to_string(), T::template params<layer_input_shape<I>>,
+                                      activation);
         });
         rows[0].name = rows.size() > 1 ? rows[1].name + "_input" : "input_1";
         return rows;
