@@ -22,6 +22,7 @@
 #include "support/files.hpp"
 #include "support/error_message.hpp"
 #include "support/temp_dir.hpp"
+#include "support/tiny_png.hpp"
 
 namespace fs = std::filesystem;
 
@@ -347,34 +348,6 @@ BOOST_AUTO_TEST_CASE(read_errors_name_the_file) {
     write_string(cut, damaged);
     msg = message_of<std::runtime_error>([&] { ctnn::read_png(cut); });
     BOOST_TEST(msg.find(quoted(cut) + ": libpng: IHDR: CRC error") != std::string::npos, msg);
-}
-
-// A PNG of a few dozen bytes whose IHDR announces width x height (8-bit samples
-// of colour type `color_type`) followed by one tiny IDAT: far too little data
-// for the image it claims, as a hostile or damaged file would be.
-std::string tiny_png_claiming(std::uint32_t width, std::uint32_t height, std::uint8_t color_type) {
-    const auto be32 = [](std::string& s, std::uint32_t v) {
-        for (int i = 3; i >= 0; --i) s += static_cast<char>((v >> (8 * i)) & 0xffu);
-    };
-    const auto chunk = [&](const char* type, const std::string& data) {
-        std::string c;
-        be32(c, static_cast<std::uint32_t>(data.size()));
-        const std::string body = std::string(type, 4) + data;
-        c += body;
-        be32(c, static_cast<std::uint32_t>(
-                    ::crc32(0, reinterpret_cast<const Bytef*>(body.data()), static_cast<uInt>(body.size()))));
-        return c;
-    };
-    std::string ihdr;
-    be32(ihdr, width);
-    be32(ihdr, height);
-    ihdr += std::string{8, static_cast<char>(color_type), 0, 0, 0};  // depth, colour, compression, filter, interlace
-    unsigned char idat[64];
-    uLongf idat_size = sizeof idat;
-    const unsigned char zeros[100] = {};
-    BOOST_TEST_REQUIRE(::compress(idat, &idat_size, zeros, sizeof zeros) == Z_OK);
-    return std::string("\x89PNG\r\n\x1a\n", 8) + chunk("IHDR", ihdr) +
-           chunk("IDAT", std::string(reinterpret_cast<const char*>(idat), idat_size)) + chunk("IEND", "");
 }
 
 BOOST_AUTO_TEST_CASE(a_header_announcing_too_many_pixels_is_rejected_before_allocating) {

@@ -26,6 +26,7 @@
 #include "support/model_weights.hpp"
 #include "support/same_bits.hpp"
 #include "support/temp_dir.hpp"
+#include "support/weight_file_crc.hpp"
 
 namespace fs = std::filesystem;
 using ctnn::WeightFileError;
@@ -66,15 +67,6 @@ struct Batches {
         }
     }
 };
-
-// `bytes` with its trailing crc32 recomputed: a file as a writer of that
-// content would have made it (another version, a big-endian mark).
-std::string with_crc(std::string bytes) {
-    const uLong crc = ::crc32(0, reinterpret_cast<const Bytef*>(bytes.data()), static_cast<uInt>(bytes.size() - 4));
-    for (int i = 0; i < 4; ++i)
-        bytes[bytes.size() - 4 + static_cast<std::size_t>(i)] = static_cast<char>((crc >> (8 * i)) & 0xffu);
-    return bytes;
-}
 
 template <class F>
 WeightFileError load_error(F&& f) {
