@@ -20,17 +20,6 @@ using namespace ctnn_test;
 
 bool starts_with(const std::string& s, const std::string& prefix) { return s.rfind(prefix, 0) == 0; }
 
-// Deterministic bytes that compress somewhat but not trivially.
-Bytes pattern(std::size_t n) {
-    Bytes b(n);
-    std::uint32_t x = 12345;
-    for (auto& v : b) {
-        x = x * 1103515245u + 12345u;
-        v = static_cast<std::uint8_t>((x >> 24) & 0x0F);
-    }
-    return b;
-}
-
 }  // namespace
 
 BOOST_AUTO_TEST_SUITE(gzip)
@@ -39,14 +28,14 @@ BOOST_AUTO_TEST_CASE(default_cap_is_256_mib) { BOOST_TEST(ctnn::default_max_file
 
 BOOST_AUTO_TEST_CASE(raw_file_is_returned_as_is) {
     const TempDir tmp;
-    const Bytes data = pattern(100000);
+    const Bytes data = compressible_noise(100000);
     BOOST_TEST(ctnn::read_file_bytes(write_bytes(tmp.path / "raw", data)) == data);
     BOOST_TEST(ctnn::read_file_bytes(write_bytes(tmp.path / "empty", {})).empty());
 }
 
 BOOST_AUTO_TEST_CASE(gzip_file_is_inflated) {
     const TempDir tmp;
-    const Bytes data = pattern(3 << 20);  // bigger than the first output buffer guess
+    const Bytes data = compressible_noise(3 << 20);  // bigger than the first output buffer guess
     const auto p = write_gz(tmp.path / "data.gz", data);
     BOOST_TEST(std::filesystem::file_size(p) < data.size());
     BOOST_TEST(ctnn::read_file_bytes(p) == data);
@@ -66,7 +55,7 @@ BOOST_AUTO_TEST_CASE(idx_reader_reads_gzip) {
 
 BOOST_AUTO_TEST_CASE(concatenated_members_are_all_inflated) {
     const TempDir tmp;
-    const Bytes a = pattern(1000), b = {1, 2, 3};
+    const Bytes a = compressible_noise(1000), b = {1, 2, 3};
     Bytes both = read_bytes(write_gz(tmp.path / "a.gz", a));
     const Bytes second = read_bytes(write_gz(tmp.path / "b.gz", b));
     both.insert(both.end(), second.begin(), second.end());
@@ -86,7 +75,7 @@ BOOST_AUTO_TEST_CASE(missing_file_and_directory) {
 
 BOOST_AUTO_TEST_CASE(corrupt_gzip_names_file_and_zlib_message) {
     const TempDir tmp;
-    Bytes gz = read_bytes(write_gz(tmp.path / "x.gz", pattern(5000)));
+    Bytes gz = read_bytes(write_gz(tmp.path / "x.gz", compressible_noise(5000)));
     gz[3] = 0xE0;  // reserved flag bits set: zlib refuses the header
     const auto p = write_bytes(tmp.path / "bad-header.gz", gz);
     BOOST_TEST(data_error_of([&] { ctnn::read_file_bytes(p); }) ==
@@ -105,7 +94,7 @@ BOOST_AUTO_TEST_CASE(corrupt_gzip_names_file_and_zlib_message) {
 
 BOOST_AUTO_TEST_CASE(truncated_gzip) {
     const TempDir tmp;
-    Bytes gz = read_bytes(write_gz(tmp.path / "x.gz", pattern(50000)));
+    Bytes gz = read_bytes(write_gz(tmp.path / "x.gz", compressible_noise(50000)));
     gz.resize(gz.size() / 2);
     const auto p = write_bytes(tmp.path / "half.gz", gz);
     BOOST_TEST(data_error_of([&] { ctnn::read_file_bytes(p); }) ==
@@ -114,7 +103,7 @@ BOOST_AUTO_TEST_CASE(truncated_gzip) {
 
 BOOST_AUTO_TEST_CASE(trailing_bytes_after_gzip) {
     const TempDir tmp;
-    Bytes gz = read_bytes(write_gz(tmp.path / "x.gz", pattern(500)));
+    Bytes gz = read_bytes(write_gz(tmp.path / "x.gz", compressible_noise(500)));
     gz.insert(gz.end(), {'j', 'u', 'n', 'k'});
     const auto p = write_bytes(tmp.path / "junk.gz", gz);
     BOOST_TEST(data_error_of([&] { ctnn::read_file_bytes(p); }) ==
@@ -136,7 +125,7 @@ BOOST_AUTO_TEST_CASE(gzip_bomb_is_rejected_at_the_cap) {
 
 BOOST_AUTO_TEST_CASE(raw_file_over_the_cap) {
     const TempDir tmp;
-    const auto p = write_bytes(tmp.path / "big", pattern(5000));
+    const auto p = write_bytes(tmp.path / "big", compressible_noise(5000));
     BOOST_TEST(ctnn::read_file_bytes(p, 5000).size() == 5000u);
     BOOST_TEST(data_error_of([&] { ctnn::read_file_bytes(p, 4999); }) ==
                p.string() + ": file is larger than the limit of 4999 bytes; pass a larger max_bytes if the file "
@@ -152,7 +141,7 @@ BOOST_AUTO_TEST_CASE(every_truncation_and_byte_flip_is_a_clean_error) {
     // A miniature fuzzer: whatever we do to a small gzip stream, the result is
     // the original bytes or a DataError — never a crash, never other output.
     const TempDir tmp;
-    const Bytes data = pattern(300);
+    const Bytes data = compressible_noise(300);
     const Bytes good = read_bytes(write_gz(tmp.path / "x.gz", data));
     std::size_t errors = 0;
     for (std::size_t n = 0; n < good.size(); ++n) {
