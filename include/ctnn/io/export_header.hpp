@@ -105,14 +105,14 @@ std::string export_header_text(const Sequential<Ls...>& model, std::string_view 
     detail::for_each_position<M>([&]<std::size_t I>() {
         using L = typename M::template layer_type<I>;
         constexpr std::size_t in = M::template layer_input_shape<I>::size, out = M::template layer_output_shape<I>::size;
-        const std::string line = std::to_string(I) + " " + layer_traits<L>::class_name + " " +
-                                 M::template layer_input_shape<I>::to_string() + " -> " +
-                                 M::template layer_output_shape<I>::to_string();
-        const std::string act(detail::activation_name_of<L>());
+        const std::string act(activation_name_of<L>());
+        std::string line;  // as the weight file's signature shows the layer
+        detail::append_signature_line(line, I, layer_traits<L>::class_name, M::template layer_input_shape<I>::to_string(),
+                                      M::template layer_output_shape<I>::to_string(), act);
         const std::string test = "detail::layer_is<Model, " + std::to_string(I) + ">(\"" + layer_traits<L>::class_name +
                                  "\", " + std::to_string(in) + ", " + std::to_string(out) + ", \"" + act + "\")";
         checks += "    static_assert(" + test + ",\n                  \"" + ns + "::load: layer " + std::to_string(I) +
-                  " of the model differs from the exported '" + line + (act.empty() ? "" : " " + act) + "'\");\n";
+                  " of the model differs from the exported '" + line + "'\");\n";
         if constexpr (is_dense_v<L>) {
             const auto& p = model.template params<I>();
             const std::string base = "dense_" + std::to_string(++dense);

@@ -101,15 +101,9 @@ void for_each_position(F&& f) {
         std::make_index_sequence<M::num_layers>{});
 }
 
-template <class L>
-constexpr std::string_view activation_name_of() {
-    if constexpr (is_dense_v<L>) return L::activation_type::keras_name;
-    else if constexpr (requires { L::keras_name; }) return L::keras_name;
-    else return {};
-}
-
-// One line of weights_signature. Not a template: each layer adds a call, not
-// its own copy of the string building (which cost a compile second per program).
+// One line of weights_signature (and of export_header's layer checks). Not a
+// template: each layer adds a call, not its own copy of the string building,
+// which every program that saves weights compiled again.
 inline void append_signature_line(std::string& s, std::size_t position, std::string_view class_name,
                                   const std::string& input_shape, const std::string& output_shape,
                                   std::string_view activation) {
@@ -404,7 +398,7 @@ std::string weights_signature() {
     detail::for_each_position<Model>([&]<std::size_t I>() {
         using L = typename Model::template layer_type<I>;
         detail::append_signature_line(s, I, layer_traits<L>::class_name, Model::template layer_input_shape<I>::to_string(),
-                                      Model::template layer_output_shape<I>::to_string(), detail::activation_name_of<L>());
+                                      Model::template layer_output_shape<I>::to_string(), activation_name_of<L>());
     });
     return s;
 }

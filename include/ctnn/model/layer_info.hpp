@@ -7,6 +7,7 @@
 // "InputLayer"), shapes in Keras' tuple notation "(None, 256)".
 #include <cstddef>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -29,13 +30,13 @@ namespace detail {
 // Not a template: each layer of a model adds a call, not its own copy.
 inline void append_layer_info(std::vector<LayerInfo>& rows, std::vector<std::pair<std::string, int>>& counters,
                               const char* prefix, const char* class_name, std::string input_shape,
-                              std::string output_shape, std::size_t params, const char* activation) {
+                              std::string output_shape, std::size_t params, std::string_view activation) {
     int n = 0;
     for (auto& [p, c] : counters)
         if (p == prefix) n = ++c;
     if (n == 0) counters.push_back({prefix, n = 1});
     rows.push_back({std::string(prefix) + "_" + std::to_string(n), class_name, std::move(input_shape),
-                    std::move(output_shape), params, activation});
+                    std::move(output_shape), params, std::string(activation)});
 }
 
 }  // namespace detail

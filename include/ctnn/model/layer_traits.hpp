@@ -10,7 +10,12 @@
 //                                         on without follow-on errors)
 //   layer_traits<L>::params<In>           trainable parameters
 //   layer_traits<L>::class_name, prefix   Keras' class name and name prefix
+//   activation_name_of<L>()               Keras' layer.activation: a Dense's
+//                                         own ("linear" when none), an
+//                                         activation layer's ("relu"); empty
+//                                         for other layers
 #include <cstddef>
+#include <string_view>
 #include <type_traits>
 
 #include "ctnn/core/diagnostics.hpp"
@@ -135,5 +140,12 @@ struct output_shape {
 };
 template <class L, std::size_t I, class In>
 using output_shape_t = typename output_shape<L, I, In>::type;
+
+template <class L>
+constexpr std::string_view activation_name_of() {
+    if constexpr (is_dense_v<L>) return L::activation_type::keras_name;
+    else if constexpr (requires { L::keras_name; }) return L::keras_name;
+    else return {};
+}
 
 }  // namespace ctnn

@@ -223,14 +223,9 @@ public:
         for_each_layer([&]<std::size_t I>() {
             using T = layer_traits<layer_type<I>>;
             if constexpr (T::role == Role::input) return;  // the model's Input, or a check where stacks join
-            const char* activation = "";
-            if constexpr (is_dense_v<layer_type<I>>)
-                activation = layer_type<I>::activation_type::keras_name;
-            else if constexpr (requires { layer_type<I>::keras_name; })
-                activation = layer_type<I>::keras_name;  // an Activation layer: Keras' layer.activation
             detail::append_layer_info(rows, counters, T::prefix, T::class_name, layer_input_shape<I>::to_string(),
                                       layer_output_shape<I>::to_string(), T::template params<layer_input_shape<I>>,
-                                      activation);
+                                      activation_name_of<layer_type<I>>());
         });
         rows[0].name = rows.size() > 1 ? rows[1].name + "_input" : "input_1";
         return rows;
