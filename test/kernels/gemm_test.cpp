@@ -47,19 +47,15 @@ void set_threads([[maybe_unused]] int t) {
 
 enum class Layout { RowMajor, Transposed, Strided };
 
-struct AView {
-    std::vector<float> storage;
-    std::size_t rs, cs;
-    float at(std::size_t i, std::size_t p) const { return storage[i * rs + p * cs]; }
-};
+using AView = ctnn_test::StridedOperand;
 
 // A m x k operand laid out as X (row-major), X^T (A(i,p) = X[p, i]) or with
 // two non-unit strides.
 AView make_a(Layout l, std::size_t m, std::size_t k, std::uint32_t seed) {
     switch (l) {
-        case Layout::RowMajor: return {values(m * k + 1, seed), k, 1};
-        case Layout::Transposed: return {values(m * k + 1, seed), 1, m};
-        case Layout::Strided: return {values(2 * m * (2 * k + 1) + 1, seed), 2 * k + 1, 2};
+        case Layout::RowMajor: return ctnn_test::strided_values(m, k, k, 1, seed);
+        case Layout::Transposed: return ctnn_test::strided_values(m, k, 1, m, seed);
+        case Layout::Strided: return ctnn_test::strided_values(m, k, 2 * k + 1, 2, seed);
     }
     return {};
 }

@@ -35,20 +35,15 @@ std::uint32_t bits(float x) {
 // A (X^T, or a packed panel: ars = 1, acs = R), or two non-unit strides.
 enum class Layout { Rows, Columns, Strided };
 
-struct AOperand {
-    std::vector<float> storage;
-    std::size_t ars, acs;
-    float at(std::size_t r, std::size_t p) const { return storage[r * ars + p * acs]; }
-};
+using AOperand = ctnn_test::StridedOperand;
 
 AOperand make_a(Layout l, std::size_t rows, std::size_t kc, std::uint32_t seed) {
     switch (l) {
-        case Layout::Rows: return {ctnn_test::values(rows * kc, seed), kc, 1};
-        case Layout::Columns: return {ctnn_test::values(rows * kc, seed), 1, rows};
+        case Layout::Rows: return ctnn_test::strided_values(rows, kc, kc, 1, seed);
+        case Layout::Columns: return ctnn_test::strided_values(rows, kc, 1, rows, seed);
         case Layout::Strided: break;
     }
-    const std::size_t ars = 3, acs = 3 * rows + 1;
-    return {ctnn_test::values(rows * ars + kc * acs, seed), ars, acs};
+    return ctnn_test::strided_values(rows, kc, 3, 3 * rows + 1, seed);
 }
 
 // Checks columns [0, ncols) of the R rows of C (row stride ldc) against
@@ -108,7 +103,7 @@ void check_whole(std::size_t kc, Layout layout, bool load_c) {
     for (std::size_t r = 0; r < R; ++r)
         for (std::size_t j = 0; j < cols; ++j) c0[r * ldc + j] = load_c ? cv[r * cols + j] * 4.0f : qnan;
     std::vector<float> c = c0;
-    micro_kernel<R, V, LDB, false>(kc, a.storage.data(), a.ars, a.acs, b.data(), c.data(), ldc, load_c, 0);
+    micro_kernel<R, V, LDB, false>(kc, a.storage.data(), a.rs, a.cs, b.data(), c.data(), ldc, load_c, 0);
     BOOST_TEST_CONTEXT("R = " << R << ", V = " << V << ", LDB = " << LDB << ", kc = " << kc << ", layout "
                               << int(layout) << (load_c ? ", accumulate" : ", overwrite")) {
         check_tile(R, kc, a, b.data(), LDB, c0, c.data(), ldc, c.size(), load_c, cols);
@@ -148,7 +143,7 @@ void check_partial(std::size_t kc, std::size_t ncols, Layout layout, bool load_c
         for (std::size_t j = 0; j < ncols; ++j) c0[r * ldc + j] = load_c ? cv[r * ncols + j] * 4.0f : qnan;
     for (std::size_t i = 0; i < c_size; ++i) c[i] = c0[i];
 
-    micro_kernel<R, 1, LDB, true>(kc, a.storage.data(), a.ars, a.acs, b.data(), c.data(), ldc, load_c, ncols);
+    micro_kernel<R, 1, LDB, true>(kc, a.storage.data(), a.rs, a.cs, b.data(), c.data(), ldc, load_c, ncols);
     BOOST_TEST_CONTEXT("R = " << R << ", LDB = " << LDB << ", kc = " << kc << ", ncols = " << ncols << ", layout "
                               << int(layout) << (load_c ? ", accumulate" : ", overwrite")) {
         check_tile(R, kc, a, b.data(), LDB, c0, c.data(), ldc, c_size, load_c, ncols);
@@ -226,14 +221,14 @@ BOOST_AUTO_TEST_CASE(cutting_c_into_other_tiles_never_changes_a_bit) {
     const std::vector<float> b = ctnn_test::values(kc * N, 6);
 
     std::vector<float> whole(R * N, qnan);
-    micro_kernel<R, V, N, false>(kc, a.storage.data(), a.ars, a.acs, b.data(), whole.data(), N, false, 0);
+    micro_kernel<R, V, N, false>(kc, a.storage.data(), a.rs, a.cs, b.data(), whole.data(), N, false, 0);
 
     std::vector<float> by_vector(R * N, qnan), by_row(R * N, qnan);
     for (std::size_t v = 0; v < V; ++v)
-        micro_kernel<R, 1, N, false>(kc, a.storage.data(), a.ars, a.acs, b.data() + v * W, by_vector.data() + v * W, N,
+        micro_kernel<R, 1, N, false>(kc, a.storage.data(), a.rs, a.cs, b.data() + v * W, by_vector.data() + v * W, N,
                                      false, 0);
     for (std::size_t r = 0; r < R; ++r)
-        micro_kernel<1, V, N, false>(kc, a.storage.data() + r * a.ars, a.ars, a.acs, b.data(), by_row.data() + r * N, N,
+        micro_kernel<1, V, N, false>(kc, a.storage.data() + r * a.rs, a.rs, a.cs, b.data(), by_row.data() + r * N, N,
                                      false, 0);
     BOOST_TEST(ctnn_test::same_bits(by_vector, whole));
     BOOST_TEST(ctnn_test::same_bits(by_row, whole));
@@ -245,7 +240,7 @@ BOOST_AUTO_TEST_CASE(cutting_c_into_other_tiles_never_changes_a_bit) {
         std::vector<float> copy(kc * W, 0.0f);
         for (std::size_t p = 0; p < kc; ++p)
             for (std::size_t j = 0; j < ncols; ++j) copy[p * W + j] = b[p * N + v * W + j];
-        micro_kernel<R, 1, W, true>(kc, a.storage.data(), a.ars, a.acs, copy.data(), partial.data() + v * W, N, false,
+        micro_kernel<R, 1, W, true>(kc, a.storage.data(), a.rs, a.cs, copy.data(), partial.data() + v * W, N, false,
                                     ncols);
     }
     std::size_t differ = 0;
