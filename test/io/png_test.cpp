@@ -5,6 +5,7 @@
 #include <sys/resource.h>
 #include <zlib.h>
 
+#include <algorithm>
 #include <atomic>
 #include <csetjmp>
 #include <csignal>
@@ -378,6 +379,50 @@ BOOST_AUTO_TEST_CASE(a_header_announcing_too_many_pixels_is_rejected_before_allo
             BOOST_TEST(msg.find("more than the limit of 67108864 (max_pixels)") != std::string::npos, msg);
             BOOST_TEST(ctnn_test::largest_allocation.load() < (std::size_t{1} << 20), "allocated " << ctnn_test::largest_allocation.load());
         }
+    }
+}
+
+BOOST_AUTO_TEST_CASE(a_file_too_small_for_its_header_is_refused_before_allocating) {
+    // Under the pixel cap, but 69 bytes cannot hold 8000 x 8000 samples:
+    // deflate expands at most 1032:1, so at most 69 * 1032 = 71208 bytes.
+    // Believed, it made both readers allocate 64 MB before libpng found the
+    // data missing.
+    TempDir t;
+    const fs::path file = write_string(t.path / "under-cap.png", tiny_png_claiming(8000, 8000, 0));
+    BOOST_TEST_REQUIRE(fs::file_size(file) == 69u);
+    for (const bool gray : {false, true}) {
+        ctnn_test::largest_allocation = 0;
+        const std::string msg = message_of<std::runtime_error>([&] {
+            if (gray)
+                ctnn::read_png_gray(file);
+            else
+                ctnn::read_png(file);
+        });
+        BOOST_TEST(msg.find(file.string()) != std::string::npos, msg);
+        BOOST_TEST(msg.find("truncated: the header announces 8000 x 8000 pixels of 8 bits, 64000000 bytes of "
+                            "samples, but a file of 69 bytes holds at most 71208") != std::string::npos,
+                   msg);
+        BOOST_TEST(ctnn_test::largest_allocation.load() < (std::size_t{1} << 20),
+                   "allocated " << ctnn_test::largest_allocation.load());
+    }
+}
+
+BOOST_AUTO_TEST_CASE(the_most_compressible_images_still_read) {
+    // All-zero images are the best case for deflate (close to its 1032:1
+    // limit): the size check must never refuse a genuine file. Gray and RGBA
+    // (reads_16_bit_palette_1_bit_and_interlaced_files covers the other
+    // sample layouts).
+    TempDir t;
+    for (const int channels : {1, 4}) {
+        const std::size_t w = 3000, h = 2000;
+        const fs::path file = t.path / ("zeros-" + std::to_string(channels) + ".png");
+        ctnn::write_png(file, w, h, channels, std::vector<std::uint8_t>(w * h * std::size_t(channels), 0));
+        BOOST_TEST_MESSAGE(file.filename().string() << ": " << fs::file_size(file) << " bytes for "
+                                                    << w * h * std::size_t(channels) << " bytes of samples");
+        const ctnn::Image img = ctnn::read_png(file);
+        BOOST_TEST(img.width == w);
+        BOOST_TEST(img.height == h);
+        BOOST_TEST(std::count(img.pixels.begin(), img.pixels.end(), 0) == std::ptrdiff_t(w * h * std::size_t(channels)));
     }
 }
 

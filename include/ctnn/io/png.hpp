@@ -39,13 +39,17 @@
 //   "Read Error"), a header announcing more than max_pixels pixels (the size
 //   and the cap both named; checked right after the header is read, before
 //   the pixel buffer is allocated, so a 69-byte file cannot make it allocate
-//   gigabytes), or libpng's message for a damaged stream.
+//   gigabytes), a regular file too small to hold the pixels its header
+//   announces (deflate expands at most 1032:1, so a file of n bytes holds at
+//   most 1032 n bytes of samples; also checked before allocating), or
+//   libpng's message for a damaged stream.
 //
 // Why setjmp: libpng reports errors by longjmp. Every libpng call sits in a
 // detail function whose frame holds only trivially destructible objects, so
 // the jump never skips a C++ destructor; the public functions own the FILE*
 // and buffers with RAII and turn a failed detail call into an exception.
 #include <png.h>
+#include <sys/stat.h>
 
 #include <cerrno>
 #include <csetjmp>
@@ -70,6 +74,11 @@ namespace ctnn {
 
 // read_png's default cap on width * height (see the contract above).
 inline constexpr std::size_t png_default_max_pixels = std::size_t{1} << 26;
+
+namespace detail {
+// zlib's FAQ: "the limit is 1032:1" for deflate (a 258-byte match in two bits).
+inline constexpr std::size_t png_max_deflate_ratio = 1032;
+}  // namespace detail
 
 // An 8-bit image, row-major, top row first, `channels` interleaved samples per pixel.
 struct Image {
@@ -157,6 +166,7 @@ struct PngDecoded {
     int channels = 0;
     int passes = 1;  // 7 for Adam7-interlaced files
     bool over_limit = false;  // the header announces more than max_pixels: width/height are the file's
+    int file_bits_per_pixel = 0;  // as stored, before any transform (bit depth x the file's channels)
 };
 
 // Decodes an open stream in two calls on one png_struct: read_header (which
@@ -200,6 +210,7 @@ private:
         // header is a few bytes the file may not back with data.
         out.width = png_get_image_width(png, info);
         out.height = png_get_image_height(png, info);
+        out.file_bits_per_pixel = png_get_bit_depth(png, info) * png_get_channels(png, info);
         // Each is at most 10^6 (libpng's default limit, checked by png_read_info): no overflow.
         if (std::size_t{out.width} * std::size_t{out.height} > max_pixels) {
             out.over_limit = true;
@@ -290,6 +301,25 @@ inline Image read_png_impl(const std::filesystem::path& path, bool gray, std::si
             prefix + "the header announces " + std::to_string(d.width) + " x " + std::to_string(d.height) + " = " +
             std::to_string(std::size_t{d.width} * std::size_t{d.height}) + " pixels, more than the limit of " +
             std::to_string(max_pixels) + " (max_pixels); not read");
+    // A header is a few bytes; the samples it announces must be in the file.
+    // Deflate expands at most 1032:1 (zlib's documented limit), so a regular
+    // file of n bytes decodes to at most 1032 n bytes; the samples need at
+    // least width * height * bits / 8 of them (more with filter bytes and
+    // interlacing). A smaller file is truncated or forged: refuse it before
+    // allocating for it. (A pipe has no size to judge: not checked.)
+    struct stat st {};
+    if (::fstat(::fileno(fp.get()), &st) == 0 && S_ISREG(st.st_mode)) {
+        const std::size_t needed =
+            (std::size_t{d.width} * std::size_t{d.height} * static_cast<std::size_t>(d.file_bits_per_pixel) + 7) / 8;
+        const std::size_t can_hold = static_cast<std::size_t>(st.st_size) * png_max_deflate_ratio;
+        if (needed > can_hold)
+            throw std::runtime_error(prefix + "truncated: the header announces " + std::to_string(d.width) + " x " +
+                                     std::to_string(d.height) + " pixels of " +
+                                     std::to_string(d.file_bits_per_pixel) + " bits, " + std::to_string(needed) +
+                                     " bytes of samples, but a file of " + std::to_string(st.st_size) +
+                                     " bytes holds at most " + std::to_string(can_hold) +
+                                     " (deflate expands at most 1032:1); not read");
+    }
     Image img;
     img.width = d.width;
     img.height = d.height;
