@@ -351,6 +351,20 @@ BOOST_AUTO_TEST_CASE(read_errors_name_the_file) {
     BOOST_TEST(msg.find(quoted(cut) + ": libpng: IHDR: CRC error") != std::string::npos, msg);
 }
 
+namespace {
+// The error read_png_gray (gray) or read_png gives for `file`; largest_allocation
+// then holds the largest allocation made while it failed.
+std::string read_error(const fs::path& file, bool gray) {
+    ctnn_test::largest_allocation = 0;
+    return message_of<std::runtime_error>([&] {
+        if (gray)
+            ctnn::read_png_gray(file);
+        else
+            ctnn::read_png(file);
+    });
+}
+}  // namespace
+
 BOOST_AUTO_TEST_CASE(a_header_announcing_too_many_pixels_is_rejected_before_allocating) {
     TempDir t;
     struct Case {
@@ -366,13 +380,7 @@ BOOST_AUTO_TEST_CASE(a_header_announcing_too_many_pixels_is_rejected_before_allo
         const fs::path file = write_string(t.path / c.name, tiny_png_claiming(c.width, c.height, c.color_type));
         BOOST_TEST(fs::file_size(file) < 100u);
         for (const bool gray : {false, true}) {
-            ctnn_test::largest_allocation = 0;
-            const std::string msg = message_of<std::runtime_error>([&] {
-                if (gray)
-                    ctnn::read_png_gray(file);
-                else
-                    ctnn::read_png(file);
-            });
+            const std::string msg = read_error(file, gray);
             BOOST_TEST(msg.find(gray ? "ctnn::read_png_gray: '" : "ctnn::read_png: '") != std::string::npos, msg);
             BOOST_TEST(msg.find(file.string()) != std::string::npos, msg);
             BOOST_TEST(msg.find(c.says) != std::string::npos, msg);
@@ -391,13 +399,7 @@ BOOST_AUTO_TEST_CASE(a_file_too_small_for_its_header_is_refused_before_allocatin
     const fs::path file = write_string(t.path / "under-cap.png", tiny_png_claiming(8000, 8000, 0));
     BOOST_TEST_REQUIRE(fs::file_size(file) == 69u);
     for (const bool gray : {false, true}) {
-        ctnn_test::largest_allocation = 0;
-        const std::string msg = message_of<std::runtime_error>([&] {
-            if (gray)
-                ctnn::read_png_gray(file);
-            else
-                ctnn::read_png(file);
-        });
+        const std::string msg = read_error(file, gray);
         BOOST_TEST(msg.find(file.string()) != std::string::npos, msg);
         BOOST_TEST(msg.find("truncated: the header announces 8000 x 8000 pixels of 8 bits, 64000000 bytes of "
                             "samples, but a file of 69 bytes holds at most 71208") != std::string::npos,
