@@ -318,7 +318,8 @@ inline Image read_png_impl(const std::filesystem::path& path, bool gray, std::si
                                      std::to_string(d.file_bits_per_pixel) + " bits, " + std::to_string(needed) +
                                      " bytes of samples, but a file of " + std::to_string(st.st_size) +
                                      " bytes holds at most " + std::to_string(can_hold) +
-                                     " (deflate expands at most 1032:1); not read");
+                                     " (deflate expands at most " + std::to_string(png_max_deflate_ratio) +
+                                     ":1); not read");
     }
     Image img;
     img.width = d.width;
